@@ -1,0 +1,1 @@
+"""The engine side: typed REST clients and Pulumi dynamic providers."""

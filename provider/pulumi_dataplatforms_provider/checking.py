@@ -1,0 +1,115 @@
+"""Input checking shared by every resource: pydantic validation turned into Pulumi CheckFailures.
+
+`check` must make no API call, must name each bad property with its fix, and must let
+preview unknowns (values not known until another resource is created) pass unvalidated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import pydantic
+from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+
+ENGINE_KEYS = frozenset({"__provider", "__defaults", "__logicalName"})
+
+
+def is_unknown(value: object) -> bool:
+    """True for a preview unknown, in either form the Python SDK produces."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
+
+
+def unknown_paths(value: object, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths of every unknown inside `value`."""
+    if is_unknown(value):
+        return [path]
+    if isinstance(value, Mapping):
+        return [p for k, v in value.items() for p in unknown_paths(v, (*path, k))]
+    if isinstance(value, list | tuple):
+        return [p for i, v in enumerate(value) for p in unknown_paths(v, (*path, i))]
+    return []
+
+
+def _replace_unknowns(value: object) -> object:
+    if is_unknown(value):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _replace_unknowns(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replace_unknowns(v) for v in value]
+    return value
+
+
+def property_path(loc: tuple[int | str, ...]) -> str:
+    """Pulumi's property-path syntax: `databases[0].name`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field_fix(model: type[pydantic.BaseModel], loc: tuple[int | str, ...]) -> str | None:
+    """The `fix` hint declared on the field at `loc`, walking nested models."""
+    current: Any = model
+    fix = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields:
+            break
+        field = next((f for n, f in fields.items() if n == part or f.alias == part), None)
+        if field is None:
+            break
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        fix = extra.get("fix", fix)
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ()) or ()
+        nested = [a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, pydantic.BaseModel)]
+        nested += [
+            b
+            for a in args
+            for b in getattr(a, "__args__", ())
+            if isinstance(b, type) and issubclass(b, pydantic.BaseModel)
+        ]
+        current = nested[0] if nested else None
+    return str(fix) if fix else None
+
+
+def _reason(error: Any, model: type[pydantic.BaseModel]) -> str:
+    message = re.sub(r"^Value error, ", "", str(error["msg"]))
+    if error["type"] == "missing":
+        message = "is required"
+    elif error["type"] == "extra_forbidden":
+        message = "is not a property of this resource; remove it or check its spelling"
+    elif "input" in error and error["type"] not in ("value_error", "assertion_error"):
+        message += f" (got {error['input']!r})"
+    fix = _field_fix(model, tuple(error["loc"]))
+    return f"{message}. {fix}" if fix and error["type"] != "extra_forbidden" else message
+
+
+def validate(model: type[ModelT], news: Mapping[str, Any]) -> tuple[ModelT | None, list[CheckFailure]]:
+    """Validate `news` against `model`; unknown values are skipped, engine keys ignored.
+
+    Returns the model (None when unknowns were present or validation failed) and one
+    CheckFailure per bad property.
+    """
+    user = {k: v for k, v in news.items() if k not in ENGINE_KEYS}
+    unknown = unknown_paths(user)
+    try:
+        parsed = model.model_validate(_replace_unknowns(user))
+    except pydantic.ValidationError as exc:
+        failures = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            if any(loc[: len(p)] == p for p in unknown) or (unknown and not loc):
+                continue
+            failures.append(CheckFailure(property_path(loc) or "(resource)", _reason(error, model)))
+        return None, failures
+    return (None if unknown else parsed), []

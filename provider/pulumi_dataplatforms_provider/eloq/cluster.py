@@ -1,0 +1,345 @@
+"""The Eloq Cluster resource: check, diff, create, read, update and delete side by side.
+
+Identity is (org, project, cluster name); the resource id is `<org>/<project>/<name>`.
+Eloq has no update endpoint, so every property the API sees forces a replacement;
+only provider-side settings (`timeouts`, `adoptExisting`) update in place.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, ClassVar
+
+import pulumi
+import pydantic
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..base import PlatformProvider, auto_name
+from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..core import APIConnectionError, ConflictError, NotFoundError, PermissionDeniedError, ServerError
+from ..polling import WaitTimeoutError, wait_for
+from ..timeouts import Deadline, Timeouts
+from . import SETTINGS
+from .client import DEFAULT_ZONE, EloqClient
+from .models import CloudProvider, ClusterDescription, EloqModule, SkuType
+
+NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+READY = "available"
+FAILED = frozenset({"failed", "error", "create_failed", "creating_failed"})
+DEFAULT_CREATE_SECONDS = 20 * 60.0
+DEFAULT_DELETE_SECONDS = 20 * 60.0
+
+INPUT_KEYS = ("name", "region", "skuId", "sku", "zone", "adoptExisting", "timeouts")
+REPLACE_KEYS = ("name", "region", "skuId", "sku", "zone")
+SECRET_OUTPUTS = ("username", "password", "connectionString")
+
+
+def _fix(text: str) -> Any:
+    return {"fix": text}
+
+
+class SkuSelector(pydantic.BaseModel):
+    """Pick a SKU by its attributes instead of its numeric id; resolved at create time."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    type: SkuType = pydantic.Field(SkuType.SERVERLESS, json_schema_extra=_fix("Use 'serverless' or 'dedicated'."))
+    module: EloqModule = pydantic.Field(EloqModule.ELOQKV, json_schema_extra=_fix("Use 'eloqkv' or 'eloqdoc'."))
+    cloud: CloudProvider = pydantic.Field(CloudProvider.AWS, json_schema_extra=_fix("Use 'aws' or 'gcp'."))
+    name: str | None = pydantic.Field(
+        None, min_length=1, json_schema_extra=_fix("Give a SKU name from eloq.get_skus().")
+    )
+
+
+class ClusterInputs(pydantic.BaseModel):
+    """The inputs of an Eloq cluster, as the program gives them."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str | None = pydantic.Field(
+        None,
+        pattern=NAME_PATTERN,
+        json_schema_extra=_fix("Use 1-63 lower-case letters, digits and '-', starting and ending alphanumeric."),
+    )
+    region: str = pydantic.Field(
+        pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$", json_schema_extra=_fix("Give a cloud region such as 'us-west-1'.")
+    )
+    sku_id: pydantic.PositiveInt | None = pydantic.Field(
+        None, alias="skuId", strict=True, json_schema_extra=_fix("Give a positive integer id from eloq.get_skus().")
+    )
+    sku: SkuSelector | None = pydantic.Field(
+        None, json_schema_extra=_fix("Give {type, module, cloud, name?}, e.g. {'type': 'serverless'}.")
+    )
+    zone: str = pydantic.Field(
+        DEFAULT_ZONE,
+        pattern=r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$",
+        json_schema_extra=_fix("Give a zone such as 'us-west-1a'."),
+    )
+    adopt_existing: bool = pydantic.Field(
+        False, alias="adoptExisting", strict=True, json_schema_extra=_fix("Use true or false.")
+    )
+    timeouts: Timeouts | None = None
+
+    def timeout(self, operation: str, default: float) -> float:
+        return (self.timeouts or Timeouts()).seconds(operation, default)
+
+
+def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
+
+
+def _sanitize(logical_name: str) -> str:
+    base = re.sub(r"[^a-z0-9-]+", "-", logical_name.lower()).strip("-") or "cluster"
+    return base[:55].rstrip("-")
+
+
+def cluster_name_of(resource_id: str) -> str:
+    return resource_id.rsplit("/", 1)[-1]
+
+
+def outputs(inputs: dict[str, Any], resolved_sku_id: int | None, cluster: ClusterDescription) -> dict[str, Any]:
+    """The resource's outputs: its inputs plus everything describe returns (credentials decoded)."""
+    username, password = cluster.username(), cluster.password()
+    scheme = "mongodb" if "doc" in cluster.module_type.lower() else "redis"
+    return {
+        **inputs,
+        "region": cluster.region,
+        "zone": cluster.zone,
+        "resolvedSkuId": resolved_sku_id,
+        "status": cluster.status,
+        "host": cluster.elb_addr,
+        "port": cluster.elb_port,
+        "username": username,
+        "password": password,
+        "connectionString": f"{scheme}://{username}:{password}@{cluster.elb_addr}:{cluster.elb_port}",
+        "version": cluster.version,
+        "createdAt": cluster.create_at,
+        "moduleType": cluster.module_type,
+        "cloudProvider": cluster.cloud_provider,
+        "deployMode": cluster.cluster_deploy_mode,
+        "elbState": cluster.elb_state,
+        "orgName": cluster.org_name,
+        "projectName": cluster.project_name,
+        "txCpuLimit": cluster.tx_cpu_limit,
+        "txMemoryMiLimit": cluster.tx_memory_mi_limit,
+        "txReplica": cluster.tx_replica,
+        "logCpuLimit": cluster.log_cpu_limit,
+        "logMemoryMiLimit": cluster.log_memory_mi_limit,
+        "logReplica": cluster.log_replica,
+    }
+
+
+class ClusterProvider(PlatformProvider[EloqClient]):
+    """Pulumi dynamic provider for `eloq.Cluster`."""
+
+    settings: ClassVar = SETTINGS
+
+    def make_client(self) -> EloqClient:
+        return EloqClient(self.setting("eloq:apiKey", required=True) or "", self.setting("eloq:baseUrl") or "")
+
+    # check ---------------------------------------------------------------------------------
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate without any API call; auto-name `<logical>-<7 hex>` and keep that name later."""
+        _, failures = validate(ClusterInputs, news)
+        sku_id, sku = news.get("skuId"), news.get("sku")
+        if sku_id is None and sku is None:
+            failures.append(
+                CheckFailure("skuId", "set skuId (an id from eloq.get_skus()) or sku ({type, module, cloud})")
+            )
+        elif sku_id is not None and sku is not None and not (is_unknown(sku_id) or is_unknown(sku)):
+            failures.append(CheckFailure("sku", "set either skuId or sku, not both; remove one of them"))
+        inputs = {k: v for k, v in news.items() if k not in ("__defaults",)}
+        defaults: list[str] = []
+        if news.get("name") is None:
+            old_defaults = _olds.get("__defaults") or []
+            if _olds.get("name") and "name" in old_defaults:
+                inputs["name"] = _olds["name"]
+            else:
+                inputs["name"] = auto_name(_sanitize(str(news.get("__logicalName") or "cluster")))
+            defaults.append("name")
+        if news.get("zone") is None:
+            inputs["zone"] = DEFAULT_ZONE
+            defaults.append("zone")
+        inputs["__defaults"] = defaults
+        return CheckResult(inputs, failures)
+
+    # diff ----------------------------------------------------------------------------------
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Every API-visible property replaces; delete first when the name was given explicitly."""
+        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        replaces = [k for k in changed if k in REPLACE_KEYS]
+        explicit_name = "name" not in (news.get("__defaults") or [])
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=["name"] if not replaces else [],
+            delete_before_replace=bool(replaces) and explicit_name,
+        )
+
+    # create --------------------------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """POST once (idempotently), wait for `available`, clean up if that fails."""
+        inputs = ClusterInputs.model_validate(_user_inputs(props))
+        name = str(props["name"])
+        client = self.client()
+        deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
+        sku_id = self._resolve_sku(client, inputs)
+        posted = self._create_once(client, name, inputs, sku_id, deadline)
+        try:
+            cluster = self._wait_ready(client, name, deadline)
+        except Exception as exc:
+            if posted:
+                self._clean_up(client, name, inputs, exc)
+            raise
+        org_id, project_id = client.project_ids()
+        outs = {**{k: v for k, v in props.items() if k in ENGINE_KEYS}, **outputs(_user_inputs(props), sku_id, cluster)}
+        return CreateResult(f"{org_id}/{project_id}/{name}", outs)
+
+    def _resolve_sku(self, client: EloqClient, inputs: ClusterInputs) -> int:
+        if inputs.sku_id is not None:
+            return inputs.sku_id
+        selector = inputs.sku
+        if selector is None:
+            raise ValueError("set skuId or sku")
+        skus = client.list_skus(selector.type.value, selector.module.value, selector.cloud.value)
+        if selector.name:
+            skus = [s for s in skus if s.sku_name == selector.name]
+        if len(skus) != 1:
+            offered = ", ".join(f"{s.sku_name} (id {s.sku_id})" for s in skus) or "none"
+            raise ValueError(
+                f"sku {selector.model_dump(mode='json', exclude_none=True)} matches {len(skus)} SKUs "
+                f"({offered}); set sku.name or skuId to pick exactly one"
+            )
+        return skus[0].sku_id
+
+    def _create_once(
+        self, client: EloqClient, name: str, inputs: ClusterInputs, sku_id: int, deadline: Deadline
+    ) -> bool:
+        """Look up by name before every POST, so a retried or re-run create never makes a duplicate.
+
+        Returns True when this call created the cluster, False when it adopted one.
+        """
+        delay = 0.5
+        while True:
+            try:
+                existing = client.describe_cluster(name)
+            except NotFoundError:
+                existing = None
+            if existing is not None:
+                self._adopt(name, existing, inputs, deadline)
+                return False
+            try:
+                client.create_cluster(name, inputs.region, sku_id, inputs.zone)
+                pulumi.log.info(f"eloq cluster {name}: create requested in {inputs.region}")
+                return True
+            except ConflictError:
+                continue
+            except (ServerError, APIConnectionError) as exc:
+                if deadline.remaining < delay:
+                    raise
+                pulumi.log.info(f"eloq cluster {name}: create not confirmed ({exc.message}); checking before retrying")
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    @staticmethod
+    def _adopt(name: str, existing: ClusterDescription, inputs: ClusterInputs, deadline: Deadline) -> None:
+        """Take over a cluster that already carries the name, or refuse with the way out."""
+        same_place = existing.region == inputs.region and existing.zone == inputs.zone
+        try:
+            created = datetime.fromisoformat(existing.create_at.replace("Z", "+00:00"))
+            if created.tzinfo is None:
+                created = created.replace(tzinfo=timezone.utc)
+            recent = datetime.now(timezone.utc) - created <= timedelta(seconds=deadline.seconds)
+        except ValueError:
+            recent = False
+        if inputs.adopt_existing and same_place:
+            pulumi.log.info(f"eloq cluster {name}: adopting the existing cluster (adoptExisting)")
+            return
+        if same_place and recent:
+            pulumi.log.info(f"eloq cluster {name}: adopting the cluster left by an interrupted create")
+            return
+        where = f"region {existing.region}, zone {existing.zone}"
+        hint = (
+            "change region/zone to match it"
+            if inputs.adopt_existing
+            else "set adoptExisting=true to manage it, or choose another name"
+        )
+        raise ValueError(f"an Eloq cluster named {name!r} already exists ({where}, status {existing.status}); {hint}")
+
+    @staticmethod
+    def _wait_ready(client: EloqClient, name: str, deadline: Deadline) -> ClusterDescription:
+        def ready(cluster: ClusterDescription) -> bool:
+            if cluster.status.lower() in FAILED:
+                raise RuntimeError(f"eloq cluster {name} failed to provision (status {cluster.status})")
+            return cluster.status == READY
+
+        return wait_for(
+            f"eloq cluster {name}", lambda: client.describe_cluster(name), ready, deadline, describe=lambda c: c.status
+        )
+
+    def _clean_up(self, client: EloqClient, name: str, inputs: ClusterInputs, cause: Exception) -> None:
+        """Remove a cluster this create made but could not finish, so nothing is left behind."""
+        pulumi.log.warn(f"eloq cluster {name}: create failed ({cause}); deleting the half-made cluster")
+        try:
+            self._delete(client, name, Deadline(inputs.timeout("delete", DEFAULT_DELETE_SECONDS)))
+        except Exception as exc:
+            raise RuntimeError(
+                f"eloq cluster {name}: create failed ({cause}) and the cluster could not be removed ({exc}); "
+                "delete it in the Eloq console"
+            ) from exc
+
+    # read ----------------------------------------------------------------------------------
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh from describe; an empty id tells the engine the cluster is gone."""
+        name = cluster_name_of(id_)
+        try:
+            cluster = self.client().describe_cluster(name)
+        except NotFoundError:
+            return ReadResult("", {})
+        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
+        inputs = {**_user_inputs(props), "name": name, "region": cluster.region, "zone": cluster.zone}
+        outs = {**engine, **outputs(inputs, props.get("resolvedSkuId"), cluster)}
+        return ReadResult(id_, outs, {**engine, **inputs})
+
+    # update --------------------------------------------------------------------------------
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only provider-side settings change in place; outputs are carried over."""
+        return UpdateResult(
+            {**olds, **{k: v for k, v in news.items() if k in ("timeouts", "adoptExisting", "__defaults")}}
+        )
+
+    # delete --------------------------------------------------------------------------------
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Wait for `available`, delete, wait until gone; already gone counts as done."""
+        inputs = ClusterInputs.model_validate(_user_inputs(props))
+        self._delete(self.client(), cluster_name_of(id_), Deadline(inputs.timeout("delete", DEFAULT_DELETE_SECONDS)))
+
+    @staticmethod
+    def _delete(client: EloqClient, name: str, deadline: Deadline) -> None:
+        what = f"eloq cluster {name}"
+
+        def status() -> str:
+            try:
+                return client.describe_cluster(name).status
+            except NotFoundError:
+                return "deleted"
+
+        while True:
+            current = wait_for(what, status, lambda s: s in (READY, "deleted") or s.lower() in FAILED, deadline)
+            if current == "deleted":
+                return
+            try:
+                client.delete_cluster(name)
+                break
+            except NotFoundError:
+                return
+            except PermissionDeniedError:
+                if deadline.expired:
+                    raise
+                time.sleep(1.0)
+        try:
+            wait_for(what, status, lambda s: s == "deleted", deadline)
+        except WaitTimeoutError as exc:
+            raise WaitTimeoutError(f"{exc}; the delete was accepted and may still complete") from exc

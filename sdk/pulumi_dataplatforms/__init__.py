@@ -1,0 +1,8 @@
+"""Pulumi resources for Eloq, Ardent, Coherent Spark and Aerostack.
+
+from pulumi_dataplatforms import eloq
+"""
+
+from . import eloq
+
+__all__ = ["eloq"]

@@ -1,0 +1,77 @@
+"""Plumbing shared by every resource class: Python names in the program, wire names in state.
+
+A resource class names its Args dataclass, its output-only properties and its secret
+outputs; property names are translated both ways (`sku_id` <-> `skuId`) the way generated
+Pulumi SDKs do, and output attributes are typed `pulumi.Output`s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar, cast
+
+import pulumi
+import pulumi.dynamic
+
+
+def camel(name: str) -> str:
+    """`adopt_existing` -> `adoptExisting`."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def snake(name: str) -> str:
+    """`adoptExisting` -> `adopt_existing`."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def plain(value: Any) -> Any:
+    """Args dataclasses (at any depth) as dicts with wire names; everything else as is."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            camel(f.name): plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if getattr(value, f.name) is not None
+        }
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+class DataPlatformResource(pulumi.dynamic.Resource):
+    """Base of every resource class in this package."""
+
+    _args_type: ClassVar[type]
+    _output_names: ClassVar[tuple[str, ...]] = ()
+    _secret_outputs: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self,
+        provider: pulumi.dynamic.ResourceProvider,
+        resource_name: str,
+        args: Any,
+        opts: pulumi.ResourceOptions | None,
+        kwargs: Mapping[str, Any],
+    ) -> None:
+        if args is None:
+            args = self._args_type(**kwargs)
+        elif kwargs:
+            raise TypeError(f"{type(self).__name__}: pass either args or keyword arguments, not both")
+        if not isinstance(args, self._args_type):
+            raise TypeError(f"{type(self).__name__}: args must be a {self._args_type.__name__}")
+        props: dict[str, Any] = {name: None for name in self._output_names}
+        for field in dataclasses.fields(cast(Any, args)):
+            props[field.name] = plain(getattr(args, field.name))
+        props["__logicalName"] = resource_name
+        secrets = pulumi.ResourceOptions(additional_secret_outputs=list(self._secret_outputs))
+        super().__init__(provider, resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))
+
+    def translate_input_property(self, prop: str) -> str:
+        return prop if prop.startswith("__") else camel(prop)
+
+    def translate_output_property(self, prop: str) -> str:
+        return prop if prop.startswith("__") else snake(prop)

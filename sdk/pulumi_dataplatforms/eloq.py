@@ -1,0 +1,135 @@
+"""Eloq database clusters (EloqKV / EloqDoc).
+
+    from pulumi_dataplatforms import eloq
+    cluster = eloq.Cluster("cache", region="us-west-1", sku=eloq.ClusterSkuArgs(type="serverless"))
+    pulumi.export("endpoint", cluster.host)
+
+Credentials come from stack config `eloq:apiKey` (secret) and `eloq:baseUrl`, or the
+environment variables `ELOQ_API_KEY` and `ELOQ_BASE_URL`.
+
+Dynamic resources cannot be imported with `pulumi import`; to manage a cluster that already
+exists, declare it with its name and `adopt_existing=True`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+from pulumi.runtime.config import get_config
+from pulumi_dataplatforms_provider.eloq import SETTINGS
+from pulumi_dataplatforms_provider.eloq.client import EloqClient
+from pulumi_dataplatforms_provider.eloq.cluster import SECRET_OUTPUTS, ClusterProvider
+from pulumi_dataplatforms_provider.eloq.models import Sku
+
+from ._resource import DataPlatformResource, snake
+
+__all__ = ["Cluster", "ClusterArgs", "ClusterSkuArgs", "ClusterTimeoutsArgs", "Sku", "get_skus"]
+
+
+@dataclass(kw_only=True)
+class ClusterSkuArgs:
+    """Choose a SKU by its attributes; it is looked up when the cluster is created."""
+
+    type: pulumi.Input[Literal["serverless", "dedicated"]] = "serverless"
+    """Serverless or dedicated capacity."""
+    module: pulumi.Input[Literal["eloqkv", "eloqdoc"]] = "eloqkv"
+    """The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible)."""
+    cloud: pulumi.Input[Literal["aws", "gcp"]] = "aws"
+    """The cloud the cluster runs in."""
+    name: pulumi.Input[str] | None = None
+    """A SKU name, when several SKUs share type, module and cloud."""
+
+
+@dataclass(kw_only=True)
+class ClusterTimeoutsArgs:
+    """How long operations may take: durations like `'20m'` or seconds."""
+
+    create: pulumi.Input[str | float] | None = None
+    """Until the cluster is `available` (default 20m)."""
+    delete: pulumi.Input[str | float] | None = None
+    """Until the cluster is gone (default 20m)."""
+
+
+@dataclass(kw_only=True)
+class ClusterArgs:
+    """The arguments of an Eloq cluster."""
+
+    region: pulumi.Input[str]
+    """Cloud region, e.g. `us-west-1`. Changing it replaces the cluster."""
+    name: pulumi.Input[str] | None = None
+    """Cluster name (1-63 of `a-z0-9-`). Defaults to `<resource name>-<7 hex>`. Changing it replaces the cluster."""
+    sku_id: pulumi.Input[int] | None = None
+    """Numeric SKU id from `get_skus()`. Give this or `sku`. Changing it replaces the cluster."""
+    sku: pulumi.Input[ClusterSkuArgs] | None = None
+    """SKU chosen by attributes. Give this or `sku_id`. Changing it replaces the cluster."""
+    zone: pulumi.Input[str] | None = None
+    """Availability zone; defaults to `us-west-1a`, as the official client sends. Changing it replaces the cluster."""
+    adopt_existing: pulumi.Input[bool] | None = None
+    """Take over a cluster that already has this name instead of failing (there is no `pulumi import`)."""
+    timeouts: pulumi.Input[ClusterTimeoutsArgs] | None = None
+    """Operation timeouts (Pulumi's customTimeouts do not reach dynamic providers)."""
+
+
+class Cluster(DataPlatformResource, module="eloq", name="Cluster"):
+    """An Eloq database cluster; created when it is `available`, deleted when it is gone."""
+
+    _args_type = ClusterArgs
+    _output_names = (
+        "resolved_sku_id", "status", "host", "port", "username", "password", "connection_string", "version",
+        "created_at", "module_type", "cloud_provider", "deploy_mode", "elb_state", "org_name", "project_name",
+        "tx_cpu_limit", "tx_memory_mi_limit", "tx_replica", "log_cpu_limit", "log_memory_mi_limit", "log_replica",
+    )  # fmt: skip
+    _secret_outputs = tuple(snake(name) for name in SECRET_OUTPUTS)
+
+    name: pulumi.Output[str]
+    region: pulumi.Output[str]
+    zone: pulumi.Output[str]
+    sku_id: pulumi.Output[int | None]
+    resolved_sku_id: pulumi.Output[int]
+    """The SKU id the cluster was created with."""
+    status: pulumi.Output[str]
+    """Provisioning status, `available` once created."""
+    host: pulumi.Output[str]
+    """Load-balancer host to connect to."""
+    port: pulumi.Output[int]
+    """Load-balancer port."""
+    username: pulumi.Output[str]
+    """Admin user name (secret)."""
+    password: pulumi.Output[str]
+    """Admin password (secret)."""
+    connection_string: pulumi.Output[str]
+    """`redis://` (EloqKV) or `mongodb://` (EloqDoc) URL with credentials (secret)."""
+    version: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+    module_type: pulumi.Output[str]
+    cloud_provider: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ClusterArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(ClusterProvider(), resource_name, args, opts, kwargs)
+
+
+def get_skus(
+    type: Literal["serverless", "dedicated"] = "serverless",
+    module: Literal["eloqkv", "eloqdoc"] = "eloqkv",
+    cloud: Literal["aws", "gcp"] = "aws",
+) -> list[Sku]:
+    """The SKUs of the caller's plan that match; credentials as for the provider (config, then environment)."""
+    stack_config = {s.key: value for s in SETTINGS if (value := get_config(s.key)) is not None}
+    api_key, base_url = (s.resolve(stack_config) for s in SETTINGS)
+    if not api_key:
+        raise ValueError(
+            "eloq:apiKey is not set: run `pulumi config set --secret eloq:apiKey <key>` or export ELOQ_API_KEY"
+        )
+    client = EloqClient(api_key, base_url or "")
+    try:
+        return client.list_skus(type, module, cloud)
+    finally:
+        client.close()
