@@ -14,12 +14,14 @@ from typing import Any, ClassVar
 
 import pulumi
 import pydantic
+import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import PlatformProvider, auto_name
 from ..checking import ENGINE_KEYS, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, NotFoundError, PermissionDeniedError, ServerError
 from ..polling import WaitTimeoutError, wait_for
+from ..spec import ResourceSpec
 from ..timeouts import Deadline, Timeouts
 from . import SETTINGS
 from .client import DEFAULT_ZONE, EloqClient
@@ -36,20 +38,27 @@ REPLACE_KEYS = ("name", "region", "skuId", "sku", "zone")
 SECRET_OUTPUTS = ("username", "password", "connectionString")
 
 
-def _fix(text: str) -> Any:
-    return {"fix": text}
+def _field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
+    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
 
 
 class SkuSelector(pydantic.BaseModel):
-    """Pick a SKU by its attributes instead of its numeric id; resolved at create time."""
+    """Choose a SKU by its attributes; it is looked up when the cluster is created."""
 
     model_config = pydantic.ConfigDict(extra="forbid")
 
-    type: SkuType = pydantic.Field(SkuType.SERVERLESS, json_schema_extra=_fix("Use 'serverless' or 'dedicated'."))
-    module: EloqModule = pydantic.Field(EloqModule.ELOQKV, json_schema_extra=_fix("Use 'eloqkv' or 'eloqdoc'."))
-    cloud: CloudProvider = pydantic.Field(CloudProvider.AWS, json_schema_extra=_fix("Use 'aws' or 'gcp'."))
-    name: str | None = pydantic.Field(
-        None, min_length=1, json_schema_extra=_fix("Give a SKU name from eloq.get_skus().")
+    type: SkuType = _field(SkuType.SERVERLESS, "Serverless or dedicated capacity.", "Use 'serverless' or 'dedicated'.")
+    module: EloqModule = _field(
+        EloqModule.ELOQKV,
+        "The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible).",
+        "Use 'eloqkv' or 'eloqdoc'.",
+    )
+    cloud: CloudProvider = _field(CloudProvider.AWS, "The cloud the cluster runs in.", "Use 'aws' or 'gcp'.")
+    name: str | None = _field(
+        None,
+        "A SKU name, when several SKUs share type, module and cloud.",
+        "Give a SKU name from eloq.get_skus().",
+        min_length=1,
     )
 
 
@@ -58,32 +67,81 @@ class ClusterInputs(pydantic.BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
 
-    name: str | None = pydantic.Field(
+    name: str | None = _field(
         None,
+        "Cluster name (1-63 of `a-z0-9-`). Defaults to `<resource name>-<7 hex>`. Changing it replaces the cluster.",
+        "Use 1-63 lower-case letters, digits and '-', starting and ending alphanumeric.",
         pattern=NAME_PATTERN,
-        json_schema_extra=_fix("Use 1-63 lower-case letters, digits and '-', starting and ending alphanumeric."),
     )
-    region: str = pydantic.Field(
-        pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$", json_schema_extra=_fix("Give a cloud region such as 'us-west-1'.")
+    region: str = _field(
+        ...,
+        "Cloud region, e.g. `us-west-1`. Changing it replaces the cluster.",
+        "Give a cloud region such as 'us-west-1'.",
+        pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$",
     )
-    sku_id: pydantic.PositiveInt | None = pydantic.Field(
-        None, alias="skuId", strict=True, json_schema_extra=_fix("Give a positive integer id from eloq.get_skus().")
+    sku_id: pydantic.PositiveInt | None = _field(
+        None,
+        "Numeric SKU id from `get_skus()`. Give this or `sku`. Changing it replaces the cluster.",
+        "Give a positive integer id from eloq.get_skus().",
+        alias="skuId",
+        strict=True,
     )
-    sku: SkuSelector | None = pydantic.Field(
-        None, json_schema_extra=_fix("Give {type, module, cloud, name?}, e.g. {'type': 'serverless'}.")
+    sku: SkuSelector | None = _field(
+        None,
+        "SKU chosen by attributes. Give this or `skuId`. Changing it replaces the cluster.",
+        "Give {type, module, cloud, name?}, e.g. {'type': 'serverless'}.",
     )
-    zone: str = pydantic.Field(
+    zone: str = _field(
         DEFAULT_ZONE,
+        "Availability zone; defaults to `us-west-1a`, as the official client sends. Changing it replaces the cluster.",
+        "Give a zone such as 'us-west-1a'.",
         pattern=r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$",
-        json_schema_extra=_fix("Give a zone such as 'us-west-1a'."),
     )
-    adopt_existing: bool = pydantic.Field(
-        False, alias="adoptExisting", strict=True, json_schema_extra=_fix("Use true or false.")
+    adopt_existing: bool = _field(
+        False,
+        "Take over a cluster that already has this name instead of failing (there is no `pulumi import`).",
+        "Use true or false.",
+        alias="adoptExisting",
+        strict=True,
     )
-    timeouts: Timeouts | None = None
+    timeouts: Timeouts | None = _field(
+        None,
+        "Operation timeouts (Pulumi's customTimeouts do not reach dynamic providers).",
+        "Give {create, delete} durations such as '20m'.",
+    )
 
     def timeout(self, operation: str, default: float) -> float:
         return (self.timeouts or Timeouts()).seconds(operation, default)
+
+
+class ClusterOutputs(pydantic.BaseModel):
+    """What a cluster reports once created, besides its inputs."""
+
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+
+    resolved_sku_id: int = pydantic.Field(description="The SKU id the cluster was created with.")
+    status: str = pydantic.Field(description="Provisioning status, `available` once created.")
+    host: str = pydantic.Field(description="Load-balancer host to connect to.")
+    port: int = pydantic.Field(description="Load-balancer port.")
+    username: str = pydantic.Field(description="Admin user name (secret).")
+    password: str = pydantic.Field(description="Admin password (secret).")
+    connection_string: str = pydantic.Field(
+        description="`redis://` (EloqKV) or `mongodb://` (EloqDoc) URL with credentials (secret)."
+    )
+    version: str = pydantic.Field(description="Engine version.")
+    created_at: str = pydantic.Field(description="Creation time (ISO 8601).")
+    module_type: str = pydantic.Field(description="Engine, e.g. `EloqKV`.")
+    cloud_provider: str = pydantic.Field(description="Cloud provider, e.g. `aws`.")
+    deploy_mode: str = pydantic.Field(description="Deployment mode, e.g. `txWithInternalLog`.")
+    elb_state: str = pydantic.Field(description="Load-balancer state, e.g. `active`.")
+    org_name: str = pydantic.Field(description="Organisation that owns the cluster.")
+    project_name: str = pydantic.Field(description="Project that holds the cluster.")
+    tx_cpu_limit: float = pydantic.Field(description="Transaction-service CPU limit.")
+    tx_memory_mi_limit: float = pydantic.Field(description="Transaction-service memory limit (MiB).")
+    tx_replica: int = pydantic.Field(description="Transaction-service replicas.")
+    log_cpu_limit: float = pydantic.Field(description="Log-service CPU limit.")
+    log_memory_mi_limit: float = pydantic.Field(description="Log-service memory limit (MiB).")
+    log_replica: int = pydantic.Field(description="Log-service replicas.")
 
 
 def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
@@ -343,3 +401,18 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             wait_for(what, status, lambda s: s == "deleted", deadline)
         except WaitTimeoutError as exc:
             raise WaitTimeoutError(f"{exc}; the delete was accepted and may still complete") from exc
+
+
+SPEC = ResourceSpec(
+    token="dataplatforms:eloq:Cluster",
+    description=(
+        "An Eloq database cluster (EloqKV or EloqDoc). Create waits until the cluster is `available`; "
+        "delete waits until it is gone. Eloq has no update endpoint, so every property the API sees "
+        "replaces the cluster. Refresh reads the cluster back and drops it from state when it was deleted."
+    ),
+    inputs=ClusterInputs,
+    outputs=ClusterOutputs,
+    provider=ClusterProvider,
+    replace_on_changes=REPLACE_KEYS,
+    secret_outputs=SECRET_OUTPUTS,
+)
