@@ -87,7 +87,7 @@ def _reason(error: Any, model: type[pydantic.BaseModel]) -> str:
     if error["type"] == "missing":
         message = "is required"
     elif error["type"] == "extra_forbidden":
-        message = "is not a property of this resource; remove it or check its spelling"
+        message = "is not a known property; remove it or check its spelling"
     elif "input" in error and error["type"] not in ("value_error", "assertion_error"):
         message += f" (got {error['input']!r})"
     fix = _field_fix(model, tuple(error["loc"]))

@@ -10,6 +10,7 @@ operation, since a rate-limited request was not processed.
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -100,7 +101,7 @@ class Operation(Generic[T]):
             ) from None
 
 
-class operations:  # noqa: N801 - a namespace of request builders
+class operations:
     """Request builders for the nine operations (no I/O here)."""
 
     @staticmethod
@@ -178,8 +179,6 @@ class operations:  # noqa: N801 - a namespace of request builders
         (by httpx) for each attempt and closed when the context exits.
         """
         if isinstance(source, bytes):
-            import io
-
             handle: IO[bytes] = io.BytesIO(source)
             name = file_name or Path(key).name or "file"
         else:

@@ -84,7 +84,6 @@ class ClusterInputs(pydantic.BaseModel):
         "Numeric SKU id from `get_skus()`. Give this or `sku`. Changing it replaces the cluster.",
         "Give a positive integer id from eloq.get_skus().",
         alias="skuId",
-        strict=True,
     )
     sku: SkuSelector | None = _field(
         None,

@@ -1,0 +1,305 @@
+"""The SqlMigration resource: ordered `up` statements through `db/query`, recorded in a bookkeeping table.
+
+Guarantees, given what the API offers (one SQL statement per `db/query` call, no transaction
+spanning calls):
+
+- statements run one per call, in order; each is atomic on its own;
+- the bookkeeping row (id + checksum of `up`) is written by one final statement, only after
+  every `up` statement (and `verify`) succeeded, so a failed migration is never recorded;
+- a failing statement stops the migration with its index and the database's message; the
+  statements before it stay applied (they cannot be rolled back through this API), and the
+  error says so. Write statements re-runnable (`IF NOT EXISTS`, `INSERT OR IGNORE`) to make a
+  re-run after a fix converge;
+- replay-safe statements (reads, `IF [NOT] EXISTS` DDL, upserts) are retried on 5xx and
+  connection errors; other statements only on 429 and 503, which say the request was not
+  processed. An ambiguous failure (502/504, dropped connection) of a non-replay-safe
+  statement stops the migration rather than risk running it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+import pulumi
+import pydantic
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..checking import is_unknown, validate
+from ..core import APIStatusError, ServerError
+from ..spec import ResourceSpec
+from ._base import AerostackProvider, engine_keys, field, pick
+from .client import AerostackClient, is_read_only, is_replay_safe
+from .models import DbQueryResult
+
+DEFAULT_TABLE = "_pulumi_migrations"
+INPUT_KEYS = ("migrationId", "up", "down", "verify", "bookkeepingTable")
+REPLACE_KEYS = ("migrationId", "up", "bookkeepingTable")
+UNPROCESSED_RETRIES = 8
+
+
+class MigrationError(Exception):
+    """A migration statement failed; names the statement and what remains applied."""
+
+
+class SqlMigrationInputs(pydantic.BaseModel):
+    """The inputs of a SQL migration."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+
+    migration_id: str | None = field(
+        None,
+        "Id recorded in the bookkeeping table. Defaults to the resource name. Changing it replaces the migration.",
+        "Use 1-128 characters of letters, digits, '_', '-', '.'.",
+        alias="migrationId",
+        pattern=r"^[A-Za-z0-9_.\-]{1,128}$",
+    )
+    up: list[str] = field(
+        ...,
+        "SQL statements applied in order, one per `db/query` call. Editing them replaces the migration "
+        "(`down` of the old version runs first, then the new `up`).",
+        "Give a non-empty list of SQL statements, one statement per item.",
+        min_length=1,
+    )
+    down: list[str] | None = field(
+        None,
+        "SQL statements run in order when the migration is destroyed or replaced. Updated in place.",
+        "Give a list of SQL statements, one statement per item.",
+    )
+    verify: str | None = field(
+        None,
+        "A read-only query that must run and return at least one row while the migration is in effect; "
+        "refresh uses it to notice a migration rolled back outside Pulumi. Updated in place.",
+        "Give a SELECT such as \"SELECT name FROM sqlite_master WHERE type='table' AND name='users'\".",
+    )
+    bookkeeping_table: str = field(
+        DEFAULT_TABLE,
+        "Table in your database that records applied migrations (id, checksum, applied_at).",
+        "Use a SQL identifier: letters, digits and '_', not starting with a digit.",
+        alias="bookkeepingTable",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+    )
+
+    @pydantic.field_validator("up", "down")
+    @classmethod
+    def _statements(cls, value: list[str] | None) -> list[str] | None:
+        for index, statement in enumerate(value or []):
+            if not statement.strip():
+                raise ValueError(f"statement {index} is empty")
+        return value
+
+    @pydantic.field_validator("verify")
+    @classmethod
+    def _read_only(cls, value: str | None) -> str | None:
+        if value is not None and not is_read_only(value):
+            raise ValueError("must be a read-only query (SELECT)")
+        return value
+
+
+class SqlMigrationOutputs(pydantic.BaseModel):
+    """What a migration reports once applied."""
+
+    model_config = pydantic.ConfigDict(populate_by_name=True)
+
+    checksum: str = pydantic.Field(description="SHA-256 of the `up` statements, as recorded.")
+    applied_at: str = pydantic.Field(alias="appliedAt", description="When the migration was recorded (ISO 8601).")
+    statements_applied: int = pydantic.Field(
+        alias="statementsApplied", description="How many `up` statements this stack ran (0 when it adopted a record)."
+    )
+
+
+def checksum(up: list[str]) -> str:
+    return hashlib.sha256(json.dumps(up, separators=(",", ":")).encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class Migrator:
+    """Runs statements and reads/writes the bookkeeping table for one migration."""
+
+    def __init__(self, client: AerostackClient, migration_id: str, table: str) -> None:
+        self.client, self.id, self.table = client, migration_id, table
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> DbQueryResult:
+        """One statement; non-replay-safe ones are re-sent only after a 503 (not processed)."""
+        safe = is_replay_safe(sql)
+        for attempt in range(UNPROCESSED_RETRIES + 1):
+            try:
+                return self.client.db_query(sql, params, idempotent=safe)
+            except ServerError as exc:
+                if safe or exc.status_code != 503 or attempt == UNPROCESSED_RETRIES:
+                    raise
+                time.sleep(min(0.1 * 2**attempt, 2.0))
+        raise AssertionError("unreachable")
+
+    def ensure_table(self) -> None:
+        self.execute(
+            f'CREATE TABLE IF NOT EXISTS "{self.table}" (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, '
+            "statements INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+        )
+
+    def record(self) -> dict[str, Any] | None:
+        """The bookkeeping row, or None when absent (or the table itself is gone)."""
+        try:
+            rows = self.execute(
+                f'SELECT id, checksum, statements, applied_at FROM "{self.table}" WHERE id = ?', [self.id]
+            ).results
+        except APIStatusError as exc:
+            if exc.status_code == 400 and "no such table" in exc.message:
+                return None
+            raise
+        return rows[0] if rows else None
+
+    def verified(self, verify: str | None) -> bool:
+        if verify is None:
+            return True
+        try:
+            return bool(self.execute(verify).results)
+        except APIStatusError as exc:
+            if exc.status_code >= 500 or exc.status_code == 429:
+                raise
+            return False
+
+    def run(self, statements: list[str], what: str) -> None:
+        for index, sql in enumerate(statements):
+            try:
+                self.execute(sql)
+            except APIStatusError as exc:
+                applied = (
+                    "no statement was applied"
+                    if index == 0
+                    else "statement 0 was applied and remains"
+                    if index == 1
+                    else f"statements 0-{index - 1} were applied and remain"
+                )
+                raise MigrationError(
+                    f"migration {self.id!r}: {what} statement {index} of {len(statements)} failed: {exc}. "
+                    f"{applied} (each statement is its own transaction); the migration was not recorded"
+                ) from None
+
+    def save(self, digest: str, statements: int) -> str:
+        applied_at = _now()
+        self.execute(
+            f'INSERT OR REPLACE INTO "{self.table}" (id, checksum, statements, applied_at) VALUES (?, ?, ?, ?)',
+            [self.id, digest, statements, applied_at],
+        )
+        return applied_at
+
+    def forget(self) -> None:
+        self.execute(f'DELETE FROM "{self.table}" WHERE id = ?', [self.id])
+
+
+class SqlMigrationProvider(AerostackProvider):
+    """Pulumi dynamic provider for `aerostack.SqlMigration`."""
+
+    def _migrator(self, props: dict[str, Any]) -> Migrator:
+        return Migrator(self.client(), str(props["migrationId"]), str(props.get("bookkeepingTable") or DEFAULT_TABLE))
+
+    # check ---------------------------------------------------------------------------------
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate without any API call; default the id to the resource name."""
+        _, failures = validate(SqlMigrationInputs, news)
+        inputs = dict(news)
+        if inputs.get("migrationId") is None:
+            inputs["migrationId"] = str(news.get("__logicalName") or "migration")
+        inputs.setdefault("bookkeepingTable", DEFAULT_TABLE)
+        if inputs.get("bookkeepingTable") is None:
+            inputs["bookkeepingTable"] = DEFAULT_TABLE
+        return CheckResult(inputs, failures)
+
+    # diff ----------------------------------------------------------------------------------
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """`up`, id or table replace (old `down` first); `down`/`verify` update in place without SQL."""
+        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        up = news.get("up")
+        if not is_unknown(up) and isinstance(up, list) and olds.get("checksum") not in (None, checksum(up)):
+            changed.append("up")
+        replaces = sorted({k for k in changed if k in REPLACE_KEYS})
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces))
+
+    # create --------------------------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Apply `up` unless this id is already recorded with the same checksum (and `verify` passes)."""
+        inputs = SqlMigrationInputs.model_validate(pick(props, INPUT_KEYS))
+        migrator = self._migrator(props)
+        digest = checksum(inputs.up)
+        migrator.ensure_table()
+        existing = migrator.record()
+        ran = 0
+        if existing is not None and existing["checksum"] != digest:
+            raise MigrationError(
+                f"migration {migrator.id!r} is already recorded in {migrator.table} with checksum "
+                f"{existing['checksum'][:12]}, but its `up` now has checksum {digest[:12]}: it was applied with "
+                "different statements. Give the new version a new migrationId, or delete the bookkeeping row "
+                "after reconciling the schema by hand"
+            )
+        if existing is not None and migrator.verified(inputs.verify):
+            pulumi.log.info(f"aerostack migration {migrator.id}: already applied (checksum matches); nothing to run")
+            applied_at = str(existing["applied_at"])
+        else:
+            if existing is not None:
+                pulumi.log.warn(f"aerostack migration {migrator.id}: recorded but verify fails; applying again")
+            migrator.run(inputs.up, "up")
+            if not migrator.verified(inputs.verify):
+                raise MigrationError(
+                    f"migration {migrator.id!r}: every up statement succeeded but verify returned no row; "
+                    "the migration was not recorded"
+                )
+            applied_at, ran = migrator.save(digest, len(inputs.up)), len(inputs.up)
+        outs = {**props, "checksum": digest, "appliedAt": applied_at, "statementsApplied": ran}
+        return CreateResult(f"{migrator.table}/{migrator.id}", outs)
+
+    # read ----------------------------------------------------------------------------------
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Gone when the bookkeeping row is missing or `verify` fails; a changed checksum is reported."""
+        migrator = self._migrator(props)
+        existing = migrator.record()
+        if existing is None:
+            pulumi.log.warn(f"aerostack migration {migrator.id}: no bookkeeping row; it was rolled back outside Pulumi")
+            return ReadResult("", {})
+        if not migrator.verified(props.get("verify")):
+            pulumi.log.warn(
+                f"aerostack migration {migrator.id}: verify query fails; the schema was changed outside Pulumi"
+            )
+            return ReadResult("", {})
+        outs = {**props, "checksum": existing["checksum"], "appliedAt": existing["applied_at"]}
+        return ReadResult(id_, outs, {**engine_keys(props), **pick(props, INPUT_KEYS)})
+
+    # update --------------------------------------------------------------------------------
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only `down` and `verify` change in place; no SQL runs."""
+        outs = {k: v for k, v in olds.items() if k not in ("down", "verify")}
+        return UpdateResult({**outs, **{k: news[k] for k in ("down", "verify", "__defaults") if k in news}})
+
+    # delete --------------------------------------------------------------------------------
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        """Run `down` in order, then remove the bookkeeping row."""
+        migrator = self._migrator(props)
+        down = props.get("down") or []
+        if not down:
+            pulumi.log.warn(f"aerostack migration {migrator.id}: no `down` statements; the schema stays as it is")
+        migrator.run(list(down), "down")
+        try:
+            migrator.forget()
+        except APIStatusError as exc:
+            if not (exc.status_code == 400 and "no such table" in exc.message):
+                raise
+
+
+SPEC = ResourceSpec(
+    token="dataplatforms:aerostack:SqlMigration",
+    description=(
+        "A SQL migration applied through Aerostack `db/query`: `up` statements run in order, one per call, and "
+        "the migration is recorded (id + checksum) in a bookkeeping table in your database, so re-applying is a "
+        "no-op. Refresh drops it from state when the record is gone or `verify` fails; destroy runs `down`."
+    ),
+    inputs=SqlMigrationInputs,
+    outputs=SqlMigrationOutputs,
+    provider=SqlMigrationProvider,
+    replace_on_changes=REPLACE_KEYS,
+)

@@ -1,0 +1,415 @@
+"""Ardent data-source configurations: ten types served by one provider through a discriminated model.
+
+The id is chosen client-side: `check` generates a UUID once (or takes `configId`) and keeps it
+for the life of the resource. `set` is an upsert, so every field change is an in-place update;
+a change of `type` or `configId` is a replacement (with a fresh id). Ardent has no read
+endpoint for configurations, so `read` returns the recorded state: drift cannot be detected.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, ClassVar, Literal
+
+import pydantic
+import pydantic.alias_generators
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic.json_schema import SkipJsonSchema
+
+from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..spec import ResourceSpec
+from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost, field
+from .models import CONFIG_TYPES
+from .provider_base import ArdentProvider
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+REPLACE_KEYS = ("type", "configId")
+NO_DRIFT = (
+    " Ardent has no read endpoint for configurations: refresh keeps the recorded state and drift "
+    "(changes made outside Pulumi) cannot be detected."
+)
+
+# nested inputs ----------------------------------------------------------------------------
+
+
+class _Nested(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+class TableArgs(_Nested):
+    """A table, by name."""
+
+    name: NonEmpty = field(..., "Table name.", "Give the table's name, e.g. 'orders'.")
+
+
+class CollectionArgs(_Nested):
+    """A MongoDB collection, by name."""
+
+    name: NonEmpty = field(..., "Collection name.", "Give the collection's name, e.g. 'events'.")
+
+
+class DatabaseArgs(_Nested):
+    """A database, by name."""
+
+    name: NonEmpty = field(..., "Database name.", "Give the database's name, e.g. 'analytics'.")
+
+
+class MongoDatabaseArgs(_Nested):
+    """A MongoDB database and the collections Ardent should use."""
+
+    name: NonEmpty = field(..., "Database name.", "Give the database's name, e.g. 'app'.")
+    collections: list[CollectionArgs] = field(
+        ..., "Collections of this database.", "Give a list such as [{'name': 'events'}] (it may be empty)."
+    )
+
+
+class SupabaseDatabaseArgs(_Nested):
+    """A Supabase database and (optionally) its tables."""
+
+    name: NonEmpty = field(..., "Database (schema) name.", "Give the database's name, e.g. 'public'.")
+    tables: list[TableArgs] = field([], "Tables; empty lets Ardent detect them.", "Give [{'name': ...}] or [].")
+
+
+class DatabricksDatabaseArgs(_Nested):
+    """A Databricks database (schema) and its tables."""
+
+    name: NonEmpty = field(..., "Database (schema) name.", "Give the schema's name, e.g. 'sales'.")
+    tables: list[TableArgs] = field(..., "Tables of this database.", "Give a list such as [{'name': 'orders'}].")
+
+
+class CatalogArgs(_Nested):
+    """A Databricks (Unity) catalog and its databases."""
+
+    name: NonEmpty = field(..., "Catalog name.", "Give the catalog's name, e.g. 'main'.")
+    databases: list[DatabricksDatabaseArgs] = field(
+        ...,
+        "Databases of this catalog.",
+        "Give at least one database: [{'name': 'sales', 'tables': [...]}].",
+        min_length=1,
+    )
+
+
+# the ten types ----------------------------------------------------------------------------
+
+_DATABASES_FIX = "Give at least one database, e.g. [{'name': 'analytics'}]."
+
+
+class ConfigInputs(pydantic.BaseModel):
+    """What every configuration shares: the type tag and the client-chosen id."""
+
+    model_config = pydantic.ConfigDict(
+        extra="forbid", populate_by_name=True, alias_generator=pydantic.alias_generators.to_camel
+    )
+
+    #: python field name -> wire parameter name, where they differ.
+    wire_names: ClassVar[dict[str, str]] = {}
+    #: camelCase input names holding secrets.
+    secrets: ClassVar[tuple[str, ...]] = ()
+
+    config_id: str | None = field(
+        None,
+        "The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the "
+        "resource; set it to take over a configuration that already exists. Changing it replaces the resource.",
+        "Use 1-128 letters, digits, '_', '.', ':' or '-'.",
+        pattern=ID_PATTERN,
+    )
+
+    def wire_params(self) -> dict[str, Any]:
+        """The type parameters with the wire's exact names, in the official client's order."""
+        dumped = self.model_dump(mode="json", exclude={"type", "config_id"})
+        by_wire = {self.wire_names.get(k, k): v for k, v in dumped.items()}
+        order = CONFIG_TYPES[str(getattr(self, "type"))].params  # noqa: B009 - set by every subclass
+        return {k: by_wire[k] for k in order}
+
+
+class MongoDbConfigInputs(ConfigInputs):
+    """MongoDB (`mongodb`)."""
+
+    secrets = ("connectionString",)
+    type: SkipJsonSchema[Literal["mongodb"]] = "mongodb"
+    connection_string: MongoUrl = field(
+        ..., "MongoDB URI (usually embeds credentials; secret).", "Give a 'mongodb://' or 'mongodb+srv://' URI."
+    )
+    databases: list[MongoDatabaseArgs] = field(
+        ...,
+        "Databases and their collections.",
+        "Give at least one database: [{'name': 'app', 'collections': [{'name': 'events'}]}].",
+        min_length=1,
+    )
+
+
+class PostgresConfigInputs(ConfigInputs):
+    """PostgreSQL (`postgreSQL`; the wire capitalises `Hostname` and `Port`)."""
+
+    wire_names = {"hostname": "Hostname", "port": "Port"}
+    secrets = ("password",)
+    type: SkipJsonSchema[Literal["postgreSQL"]] = "postgreSQL"
+    hostname: Host = field(..., "Server host name (wire `Hostname`).", "Give a host such as 'db.example.com'.")
+    port: Port = field(..., "Server port as a string (wire `Port`), e.g. `'5432'`.", "Give a port such as '5432'.")
+    username: NonEmpty = field(..., "User name.", "Give the database user's name.")
+    password: Secret = field(..., "Password (secret).", "Give the password, e.g. config.require_secret(...).")
+    databases: list[DatabaseArgs] = field(..., "Databases Ardent should use.", _DATABASES_FIX, min_length=1)
+
+
+class MySqlConfigInputs(ConfigInputs):
+    """MySQL (`mysql`; lower-case `host` and `port` on the wire)."""
+
+    secrets = ("password",)
+    type: SkipJsonSchema[Literal["mysql"]] = "mysql"
+    host: Host = field(..., "Server host name.", "Give a host such as 'db.example.com'.")
+    port: Port = field(..., "Server port as a string, e.g. `'3306'`.", "Give a port such as '3306'.")
+    username: NonEmpty = field(..., "User name.", "Give the database user's name.")
+    password: Secret = field(..., "Password (secret).", "Give the password, e.g. config.require_secret(...).")
+    databases: list[DatabaseArgs] = field(..., "Databases Ardent should use.", _DATABASES_FIX, min_length=1)
+
+
+class SnowflakeConfigInputs(ConfigInputs):
+    """Snowflake (`snowflake`)."""
+
+    secrets = ("password",)
+    type: SkipJsonSchema[Literal["snowflake"]] = "snowflake"
+    account: NonEmpty = field(
+        ...,
+        "Account identifier, e.g. `xy12345.eu-west-1`.",
+        "Give the account identifier without a scheme, e.g. 'xy12345.eu-west-1'.",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+    )
+    user: NonEmpty = field(..., "User name.", "Give the Snowflake user's name.")
+    password: Secret = field(..., "Password (secret).", "Give the password, e.g. config.require_secret(...).")
+    warehouse: NonEmpty = field(..., "Warehouse to run queries in.", "Give a warehouse name, e.g. 'COMPUTE_WH'.")
+    databases: list[DatabaseArgs] = field(..., "Databases Ardent should use.", _DATABASES_FIX, min_length=1)
+
+
+class AzureSqlServerConfigInputs(ConfigInputs):
+    """Azure SQL Server (`azureSQLServer`)."""
+
+    secrets = ("password",)
+    type: SkipJsonSchema[Literal["azureSQLServer"]] = "azureSQLServer"
+    server: Host = field(..., "Server host, e.g. `acme.database.windows.net`.", "Give the server's host name.")
+    username: NonEmpty = field(..., "User name.", "Give the SQL user's name.")
+    password: Secret = field(..., "Password (secret).", "Give the password, e.g. config.require_secret(...).")
+    version: Digits = field(..., "ODBC driver version as a string, e.g. `'18'`.", "Give a version such as '18'.")
+    databases: list[DatabaseArgs] = field(..., "Databases Ardent should use.", _DATABASES_FIX, min_length=1)
+
+
+class SupabaseConfigInputs(ConfigInputs):
+    """Supabase (`supabase`)."""
+
+    secrets = ("apiKey",)
+    type: SkipJsonSchema[Literal["supabase"]] = "supabase"
+    project_url: Url = field(..., "Project URL, e.g. `https://abc.supabase.co`.", "Give the https project URL.")
+    api_key: Secret = field(..., "Service-role API key (secret).", "Give the key, e.g. config.require_secret(...).")
+    databases: list[SupabaseDatabaseArgs] = field(
+        [], "Databases and tables; empty (the default) lets Ardent detect them.", "Give [{'name': 'public'}] or []."
+    )
+
+
+class AirflowConfigInputs(ConfigInputs):
+    """Apache Airflow (`airflow`) with the GitHub repository holding its DAGs."""
+
+    secrets = ("githubToken", "password")
+    type: SkipJsonSchema[Literal["airflow"]] = "airflow"
+    github_token: Secret = field(..., "GitHub token for the DAG repository (secret).", "Give a GitHub token.")
+    repo: Repo = field(..., "DAG repository, `owner/name`.", "Give a repository such as 'acme/dags'.")
+    dag_path: NonEmpty = field(..., "Folder of the DAGs in the repository.", "Give a path such as 'dags/'.")
+    host: UrlOrHost = field(..., "Airflow web server URL or host.", "Give a URL such as 'https://airflow.example.com'.")
+    username: NonEmpty = field(..., "Airflow user name.", "Give the Airflow user's name.")
+    password: Secret = field(..., "Airflow password (secret).", "Give the password, e.g. config.require_secret(...).")
+
+
+class DatabricksConfigInputs(ConfigInputs):
+    """Databricks SQL (`databricks`): catalogs -> databases -> tables."""
+
+    secrets = ("accessToken",)
+    type: SkipJsonSchema[Literal["databricks"]] = "databricks"
+    server_hostname: Host = field(
+        ..., "Workspace host, e.g. `adb-123.azuredatabricks.net`.", "Give the host name without 'https://'."
+    )
+    http_path: NonEmpty = field(
+        ...,
+        "SQL warehouse HTTP path, e.g. `/sql/1.0/warehouses/abc`.",
+        "Give the HTTP path starting with '/'.",
+        pattern=r"^/\S*$",
+    )
+    access_token: Secret = field(..., "Personal access token (secret).", "Give the token, e.g. a secret config.")
+    catalogs: list[CatalogArgs] = field(
+        ...,
+        "Catalogs, their databases and tables.",
+        "Give at least one catalog: [{'name': 'main', 'databases': [...]}].",
+        min_length=1,
+    )
+
+
+class DatabricksJobsConfigInputs(ConfigInputs):
+    """Databricks Jobs (`databricksJobs`) with the repository holding the job code."""
+
+    secrets = ("accessToken", "githubToken")
+    type: SkipJsonSchema[Literal["databricksJobs"]] = "databricksJobs"
+    workspace_url: Url = field(..., "Workspace URL, e.g. `https://adb-123.azuredatabricks.net`.", "Give the URL.")
+    access_token: Secret = field(..., "Databricks access token (secret).", "Give the token, e.g. a secret config.")
+    github_token: Secret = field(..., "GitHub token for the repository (secret).", "Give a GitHub token.")
+    repo: Repo = field(..., "Repository, `owner/name`.", "Give a repository such as 'acme/jobs'.")
+    repo_path: NonEmpty = field(..., "Path of the jobs in the repository.", "Give a path such as 'jobs/'.")
+
+
+class TigerBeetleConfigInputs(ConfigInputs):
+    """TigerBeetle (`tigerbeetle`)."""
+
+    type: SkipJsonSchema[Literal["tigerbeetle"]] = "tigerbeetle"
+    cluster_id: Digits = field(..., "Cluster id as a decimal string, e.g. `'0'`.", "Give a cluster id such as '0'.")
+    replica_addresses: list[Address] = field(
+        ...,
+        "Replica addresses, `host:port` or a port, e.g. `['10.0.0.1:3000']`.",
+        "Give at least one address such as '10.0.0.1:3000'.",
+        min_length=1,
+    )
+
+
+CONFIG_MODELS: dict[str, type[ConfigInputs]] = {
+    "mongodb": MongoDbConfigInputs,
+    "postgreSQL": PostgresConfigInputs,
+    "mysql": MySqlConfigInputs,
+    "snowflake": SnowflakeConfigInputs,
+    "azureSQLServer": AzureSqlServerConfigInputs,
+    "supabase": SupabaseConfigInputs,
+    "airflow": AirflowConfigInputs,
+    "databricks": DatabricksConfigInputs,
+    "databricksJobs": DatabricksJobsConfigInputs,
+    "tigerbeetle": TigerBeetleConfigInputs,
+}
+
+AnyConfig = Annotated[
+    MongoDbConfigInputs
+    | PostgresConfigInputs
+    | MySqlConfigInputs
+    | SnowflakeConfigInputs
+    | AzureSqlServerConfigInputs
+    | SupabaseConfigInputs
+    | AirflowConfigInputs
+    | DatabricksConfigInputs
+    | DatabricksJobsConfigInputs
+    | TigerBeetleConfigInputs,
+    pydantic.Field(discriminator="type"),
+]
+_ANY_CONFIG: pydantic.TypeAdapter[AnyConfig] = pydantic.TypeAdapter(AnyConfig)
+
+
+class ConfigOutputs(pydantic.BaseModel):
+    """What a configuration reports besides its inputs."""
+
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+
+    config_id: str = pydantic.Field(description="The configuration id Ardent knows it by (also the resource id).")
+
+
+class _Hidden:
+    """Stands in for a secret of the wrong type so that check errors never print it."""
+
+    def __repr__(self) -> str:
+        return "<secret>"
+
+
+def user_inputs(props: dict[str, Any]) -> dict[str, Any]:
+    """Program inputs without engine keys."""
+    return {k: v for k, v in props.items() if k not in ENGINE_KEYS}
+
+
+def parse_config(props: dict[str, Any]) -> ConfigInputs:
+    """The typed configuration for checked props (the discriminator is `type`)."""
+    return _ANY_CONFIG.validate_python(user_inputs(props))
+
+
+class ConfigurationProvider(ArdentProvider):
+    """Pulumi dynamic provider for every `ardent.*Config` resource."""
+
+    # check ---------------------------------------------------------------------------------
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate without any API call; assign the config id once and keep it while the type stays."""
+        wire_type = news.get("type")
+        model = CONFIG_MODELS.get(str(wire_type))
+        if model is None:
+            known = ", ".join(CONFIG_MODELS)
+            return CheckResult(news, [CheckFailure("type", f"must be one of {known} (got {wire_type!r})")])
+        masked = {
+            k: (
+                _Hidden()
+                if k in model.secrets and v is not None and not is_unknown(v) and not isinstance(v, str)
+                else v
+            )
+            for k, v in news.items()
+        }
+        _, failures = validate(model, masked)
+        inputs = {k: v for k, v in news.items() if k != "__defaults"}
+        defaults: list[str] = []
+        if news.get("configId") is None:
+            keep = "configId" in (olds.get("__defaults") or []) and olds.get("type") == wire_type
+            inputs["configId"] = olds["configId"] if keep and olds.get("configId") else str(uuid.uuid4())
+            defaults.append("configId")
+        inputs["__defaults"] = defaults
+        return CheckResult(inputs, failures)
+
+    # diff ----------------------------------------------------------------------------------
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Type or id changes replace; everything else is an in-place upsert."""
+        keys = (set(user_inputs(olds)) | set(user_inputs(news))) - {"__defaults"}
+        changed = sorted(k for k in keys if is_unknown(news.get(k)) or olds.get(k) != news.get(k))
+        replaces = [k for k in changed if k in REPLACE_KEYS]
+        return DiffResult(changes=bool(changed), replaces=replaces, stables=[] if replaces else ["configId"])
+
+    # create --------------------------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Set (upsert) under the client-chosen id; retrying it can never duplicate."""
+        config = parse_config(props)
+        config_id = str(props["configId"])
+        self.client().set_config(str(props["type"]), config_id, config.wire_params())
+        return CreateResult(config_id, {**props, "configId": config_id})
+
+    # read ----------------------------------------------------------------------------------
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """No read endpoint exists: return the recorded state unchanged (drift cannot be detected)."""
+        return ReadResult(id_, props)
+
+    # update --------------------------------------------------------------------------------
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Set again under the same id: Ardent's set is an upsert."""
+        config = parse_config(news)
+        self.client().set_config(str(news["type"]), id_, config.wire_params())
+        return UpdateResult({**news, "configId": id_})
+
+    # delete --------------------------------------------------------------------------------
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """deleteConfig; a configuration that is already gone counts as deleted."""
+        self.client().delete_config(id_)
+
+
+def _spec(name: str, wire_type: str, title: str) -> ResourceSpec:
+    model = CONFIG_MODELS[wire_type]
+    return ResourceSpec(
+        token=f"dataplatforms:ardent:{name}",
+        description=(
+            f"An Ardent {title} data-source configuration (`{wire_type}`). The id is chosen client-side once "
+            "and kept; every field change is an in-place update (Ardent's set is an upsert)." + NO_DRIFT
+        ),
+        inputs=model,
+        outputs=ConfigOutputs,
+        provider=ConfigurationProvider,
+        replace_on_changes=("configId",),
+        secret_inputs=model.secrets,
+        drift_detection=False,
+    )
+
+
+CLASS_NAMES: dict[str, tuple[str, str]] = {
+    "mongodb": ("MongoDbConfig", "MongoDB"),
+    "postgreSQL": ("PostgresConfig", "PostgreSQL"),
+    "mysql": ("MySqlConfig", "MySQL"),
+    "snowflake": ("SnowflakeConfig", "Snowflake"),
+    "azureSQLServer": ("AzureSqlServerConfig", "Azure SQL Server"),
+    "supabase": ("SupabaseConfig", "Supabase"),
+    "airflow": ("AirflowConfig", "Airflow"),
+    "databricks": ("DatabricksConfig", "Databricks SQL"),
+    "databricksJobs": ("DatabricksJobsConfig", "Databricks Jobs"),
+    "tigerbeetle": ("TigerBeetleConfig", "TigerBeetle"),
+}
+
+SPECS: tuple[ResourceSpec, ...] = tuple(_spec(name, t, title) for t, (name, title) in CLASS_NAMES.items())

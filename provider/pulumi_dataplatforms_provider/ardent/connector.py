@@ -1,0 +1,198 @@
+"""The Ardent Connector resource (the newer API): create -> discover -> (selection) -> index as one create.
+
+There is no update endpoint, so any change replaces the connector. Create is transactional:
+when a step after the POST fails, the half-made connector is deleted. The POST is not blindly
+retried: after a lost or failed answer the provider lists connectors and adopts the one its
+attempt made (matched by the unique name it sent and an id that was not there before).
+`GET /v1/connectors` is not in any official client; where it is absent the create fails
+instead of risking a duplicate. There is no read endpoint: drift cannot be detected.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pulumi
+import pydantic
+import pydantic.alias_generators
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..base import auto_name
+from ..checking import is_unknown, validate
+from ..core import APIConnectionError, APIStatusError, RateLimitError, ServerError
+from ..spec import ResourceSpec
+from ..timeouts import Deadline, Timeouts
+from .client import ArdentClient
+from .fields import NonEmpty, field
+from .models import Connector
+from .provider_base import ArdentProvider
+
+INPUT_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths", "timeouts")
+REPLACE_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths")
+DEFAULT_CREATE_SECONDS = 10 * 60.0
+LIST_UNSUPPORTED = (404, 405, 501)
+
+
+class ConnectorInputs(pydantic.BaseModel):
+    """The inputs of an Ardent connector."""
+
+    model_config = pydantic.ConfigDict(
+        extra="forbid", populate_by_name=True, alias_generator=pydantic.alias_generators.to_camel
+    )
+
+    service_name: NonEmpty = field(
+        ...,
+        "Service kind, e.g. `postgresql`, `snowflake`, `mongodb`, `mysql`, `airflow`. Changing it replaces.",
+        "Give a lower-case service name such as 'postgresql'.",
+        pattern=r"^[a-z][a-z0-9_]*$",
+    )
+    connection_details: dict[str, Any] = field(
+        ...,
+        "Connection parameters for the service (free-form, e.g. host, port, database, username, password); "
+        "stored as a secret. Changing it replaces.",
+        "Give a non-empty map such as {'host': ..., 'port': 5432, 'password': ...}.",
+        min_length=1,
+    )
+    name: NonEmpty | None = field(
+        None,
+        "Friendly name. Defaults to `<resource name>-<7 hex>`, which also identifies an interrupted create. "
+        "Changing it replaces.",
+        "Give a non-empty name.",
+    )
+    selected_paths: list[NonEmpty] | None = field(
+        None,
+        "Paths to index, e.g. `['public.users']`; omitted indexes what discovery finds. Changing it replaces.",
+        "Give a list of paths such as ['public.users'].",
+    )
+    timeouts: Timeouts | None = field(None, "Operation timeouts (`create`).", "Give {'create': '10m'}.")
+
+    def timeout(self, operation: str, default: float) -> float:
+        return (self.timeouts or Timeouts()).seconds(operation, default)
+
+
+class ConnectorOutputs(pydantic.BaseModel):
+    """What a connector reports besides its inputs."""
+
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+
+    connector_id: str = pydantic.Field(description="The server-assigned connector id (also the resource id).")
+    status: str | None = pydantic.Field(None, description="The status the create answer reported, if any.")
+
+
+def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
+
+
+def _unsupported(exc: APIStatusError) -> bool:
+    return exc.status_code in LIST_UNSUPPORTED
+
+
+class ConnectorProvider(ArdentProvider):
+    """Pulumi dynamic provider for `ardent.Connector`."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate without any API call; auto-name once and keep the name."""
+        _, failures = validate(ConnectorInputs, news)
+        for failure in failures:  # connection details are secret: never echo them
+            if failure.property.startswith("connectionDetails"):
+                failure.reason = failure.reason.split(" (got ")[0]
+        inputs = {k: v for k, v in news.items() if k != "__defaults"}
+        defaults: list[str] = []
+        if news.get("name") is None:
+            keep = "name" in (olds.get("__defaults") or []) and olds.get("name")
+            inputs["name"] = olds["name"] if keep else auto_name(str(news.get("__logicalName") or "connector"))
+            defaults.append("name")
+        inputs["__defaults"] = defaults
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """No update endpoint: every API-visible change replaces; `timeouts` updates in place."""
+        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """POST exactly once in effect, then discover/selection/index; delete the connector if a step fails."""
+        inputs = ConnectorInputs.model_validate(_user_inputs(props))
+        name = str(props["name"])
+        client = self.client()
+        deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
+        connector = self._create_once(client, inputs, name, deadline)
+        try:
+            client.discover_connector(connector.id)
+            if inputs.selected_paths:
+                client.select_paths(connector.id, inputs.selected_paths)
+            client.index_connector(connector.id)
+        except Exception as exc:
+            pulumi.log.warn(f"ardent connector {name}: setup failed ({exc}); deleting the half-made connector")
+            try:
+                client.delete_connector(connector.id)
+            except Exception as cleanup:
+                raise RuntimeError(
+                    f"ardent connector {name}: setup failed ({exc}) and connector {connector.id} could not be "
+                    f"removed ({cleanup}); delete it in Ardent"
+                ) from exc
+            raise
+        outs = {**props, "connectorId": connector.id, "status": connector.status}
+        return CreateResult(connector.id, outs)
+
+    @staticmethod
+    def _ids_named(client: ArdentClient, name: str) -> set[str] | None:
+        """Ids of connectors called `name` now, or None when the server cannot list connectors."""
+        try:
+            return {c.id for c in client.list_connectors() if c.name == name}
+        except APIStatusError as exc:
+            if _unsupported(exc):
+                return None
+            raise
+
+    def _create_once(self, client: ArdentClient, inputs: ConnectorInputs, name: str, deadline: Deadline) -> Connector:
+        before = self._ids_named(client, name)
+        delay = 0.2
+        while True:
+            try:
+                return client.create_connector(inputs.service_name, inputs.connection_details, name)
+            except RateLimitError:
+                pass  # 429: the request was not processed, so trying again cannot duplicate
+            except (ServerError, APIConnectionError) as exc:
+                if before is None:
+                    raise RuntimeError(
+                        f"ardent connector {name}: the create answer was lost ({exc.message}) and this server "
+                        f"cannot list connectors; check Ardent for a connector named {name!r} before retrying"
+                    ) from exc
+                made = sorted(c.id for c in client.list_connectors() if c.name == name and c.id not in before)
+                if made:
+                    pulumi.log.info(f"ardent connector {name}: an earlier attempt created {made[0]}; using it")
+                    return Connector(id=made[0], name=name)
+            if deadline.remaining < delay:
+                raise TimeoutError(f"ardent connector {name}: not created within {deadline.seconds:g}s")
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """No read endpoint: the recorded state is returned unchanged (drift cannot be detected)."""
+        return ReadResult(id_, props)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only `timeouts` changes in place."""
+        return UpdateResult({**olds, **{k: v for k, v in news.items() if k in ("timeouts", "__defaults")}})
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """DELETE by id; already gone counts as deleted."""
+        self.client().delete_connector(id_)
+
+
+SPEC = ResourceSpec(
+    token="dataplatforms:ardent:Connector",
+    description=(
+        "An Ardent connector (the newer API): create, discover, select paths and index as one create. "
+        "Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. "
+        "Ardent has no read endpoint for connectors: refresh keeps the recorded state and drift cannot be detected."
+    ),
+    inputs=ConnectorInputs,
+    outputs=ConnectorOutputs,
+    provider=ConnectorProvider,
+    replace_on_changes=REPLACE_KEYS,
+    secret_inputs=("connectionDetails",),
+    drift_detection=False,
+)

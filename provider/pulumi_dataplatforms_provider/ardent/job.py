@@ -1,0 +1,146 @@
+"""The Ardent Job resource: run a message once on create (createJob + APIChat) and keep the answer.
+
+`triggers` (any values) force a re-run by replacement; so do changes to the message or
+`safeMode`. Delete removes the job (deleteJob). Both POSTs carry an `Idempotency-Key` derived
+from a token generated once in `check`, so a retry after a lost answer returns the same job
+and the same run on a server that honours the key (the emulator does; the production server's
+behaviour is unknown). There is no read endpoint: drift cannot be detected.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pulumi
+import pydantic
+import pydantic.alias_generators
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..checking import is_unknown, validate
+from ..spec import ResourceSpec
+from ..timeouts import Deadline, Timeouts
+from .fields import NonEmpty, field
+from .provider_base import ArdentProvider
+
+INPUT_KEYS = ("message", "safeMode", "triggers", "timeouts")
+REPLACE_KEYS = ("message", "safeMode", "triggers")
+TOKEN_KEY = "runToken"
+DEFAULT_CREATE_SECONDS = 50 * 60.0  # the official client's own HTTP timeout
+
+
+class JobInputs(pydantic.BaseModel):
+    """The inputs of an Ardent job."""
+
+    model_config = pydantic.ConfigDict(
+        extra="forbid", populate_by_name=True, alias_generator=pydantic.alias_generators.to_camel
+    )
+
+    message: NonEmpty = field(
+        ...,
+        "The message (task) the job runs once on create. Changing it re-runs (replaces) the job.",
+        "Give a non-empty message.",
+    )
+    safe_mode: bool = field(
+        False, "Run in Ardent's safe mode. Changing it re-runs (replaces) the job.", "Use true or false.", strict=True
+    )
+    triggers: Any = field(
+        None, "Any values; when they change the job is re-run (replaced).", "Give any JSON value, e.g. a map."
+    )
+    timeouts: Timeouts | None = field(
+        None, "`create` bounds the whole run (default 50m); `delete` is unused.", "Give {'create': '30m'}."
+    )
+
+    def timeout(self, operation: str, default: float) -> float:
+        return (self.timeouts or Timeouts()).seconds(operation, default)
+
+
+class JobOutputs(pydantic.BaseModel):
+    """What a job reports besides its inputs."""
+
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+
+    job_id: str = pydantic.Field(description="The server-assigned job id (also the resource id).")
+    files_share_name: str = pydantic.Field(description="The job's file share.")
+    user_id: str | None = pydantic.Field(None, description="The user the job belongs to.")
+    response: Any = pydantic.Field(None, description="The APIChat answer of the run, as returned.")
+
+
+def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
+
+
+class JobProvider(ArdentProvider):
+    """Pulumi dynamic provider for `ardent.Job`."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate without any API call; make the run token once per job (a replacement gets a new one)."""
+        _, failures = validate(JobInputs, news)
+        inputs = dict(news)
+        inputs[TOKEN_KEY] = olds.get(TOKEN_KEY) or str(uuid.uuid4())
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """createJob then APIChat within the create timeout; a failed run deletes the job it made."""
+        inputs = JobInputs.model_validate(_user_inputs(props))
+        token = str(props.get(TOKEN_KEY) or uuid.uuid4())
+        client = self.client()
+        deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
+        job = client.create_job(inputs.message, f"{token}:create")
+        pulumi.log.info(f"ardent job {job.id}: created; running")
+        try:
+            answer = client.execute_job(
+                job,
+                inputs.message,
+                safe_mode=inputs.safe_mode,
+                idempotency_key=f"{token}:execute",
+                timeout=max(deadline.remaining, 1.0),
+            )
+        except Exception as exc:
+            pulumi.log.warn(f"ardent job {job.id}: run failed ({exc}); deleting the job")
+            try:
+                client.delete_job(job.id)
+            except Exception as cleanup:
+                raise RuntimeError(
+                    f"ardent job {job.id}: run failed ({exc}) and the job could not be deleted ({cleanup})"
+                ) from exc
+            raise
+        outs = {
+            **props,
+            "jobId": job.id,
+            "filesShareName": job.files_share_name,
+            "userId": job.userID,
+            "response": answer,
+        }
+        return CreateResult(job.id, outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """No read endpoint: the recorded state is returned unchanged."""
+        return ReadResult(id_, props)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Only `timeouts` changes in place."""
+        return UpdateResult({**olds, "timeouts": news.get("timeouts")})
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """deleteJob; already gone counts as deleted."""
+        self.client().delete_job(id_)
+
+
+SPEC = ResourceSpec(
+    token="dataplatforms:ardent:Job",
+    description=(
+        "An Ardent job: runs its message once on create (createJob + APIChat) and keeps the answer. "
+        "Changing `message`, `safeMode` or `triggers` re-runs it by replacement; delete removes the job. "
+        "Ardent has no read endpoint for jobs: refresh keeps the recorded state and drift cannot be detected."
+    ),
+    inputs=JobInputs,
+    outputs=JobOutputs,
+    provider=JobProvider,
+    replace_on_changes=REPLACE_KEYS,
+    drift_detection=False,
+)

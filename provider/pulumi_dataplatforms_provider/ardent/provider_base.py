@@ -1,0 +1,23 @@
+"""What every Ardent resource provider shares: settings and the client built from them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ..base import PlatformProvider
+from . import SETTINGS
+from .client import ArdentClient
+
+
+class ArdentProvider(PlatformProvider[ArdentClient]):
+    """Base of the Ardent providers: HMAC keys, bearer key and base URL from stack config or env."""
+
+    settings: ClassVar = SETTINGS
+
+    def make_client(self) -> ArdentClient:
+        public_key, secret_key = self.setting("ardent:publicKey"), self.setting("ardent:secretKey")
+        return ArdentClient(
+            self.setting("ardent:baseUrl") or "",
+            hmac=(public_key, secret_key) if public_key and secret_key else None,
+            api_key=self.setting("ardent:apiKey"),
+        )

@@ -1,0 +1,44 @@
+"""What the Spark resources share: the provider base (settings → client) and file hashing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from ..base import PlatformProvider
+from . import SETTINGS
+from .client import SparkClient, choose_auth, resolve_endpoint
+
+NAME_PATTERN = r"^[^/\[\]?#%]{1,100}$"
+NAME_FIX = (
+    "Use 1-100 characters without '/', '[', ']', '?', '#' or '%' (lower-case letters, digits and '-' are safest)."
+)
+
+
+def file_sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).expanduser().read_bytes()).hexdigest()
+
+
+def sanitize(logical_name: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", logical_name.lower()).strip("-")[:50] or "spark"
+
+
+class SparkProvider(PlatformProvider[SparkClient]):
+    """Base of the Spark resource providers: one client per configuration."""
+
+    settings: ClassVar = SETTINGS
+
+    def make_client(self) -> SparkClient:
+        endpoint = resolve_endpoint(
+            self.setting("spark:baseUrl"), self.setting("spark:tenant"), self.setting("spark:env")
+        )
+        auth = choose_auth(
+            endpoint,
+            self.setting("spark:apiKey"),
+            self.setting("spark:token"),
+            self.setting("spark:clientId"),
+            self.setting("spark:clientSecret"),
+        )
+        return SparkClient(endpoint, auth)

@@ -1,0 +1,302 @@
+"""The Spark Folder resource: check, diff, create, read, update and delete side by side.
+
+Identity is the folder name (unique per tenant); the resource id is the folder's uuid. The
+name replaces; description, category, start/launch dates and the cover image update in
+place. Deleting a folder deletes all its services (Spark cascades).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pydantic
+import pydantic.alias_generators
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..base import auto_name
+from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..core import APIConnectionError, ConflictError, ServerError
+from ..spec import ResourceSpec
+from ..timeouts import Deadline, Timeouts
+from .client import SparkClient
+from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256, sanitize
+from .models import FolderInfo
+
+DEFAULT_CREATE_SECONDS = 120.0
+INPUT_KEYS = (
+    "name",
+    "description",
+    "category",
+    "startDate",
+    "launchDate",
+    "coverImage",
+    "coverImageHash",
+    "adoptExisting",
+    "timeouts",
+)
+REPLACE_KEYS = ("name",)
+UPDATE_KEYS = ("description", "category", "startDate", "launchDate", "coverImageHash")
+
+
+def _field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
+    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
+
+
+class FolderInputs(pydantic.BaseModel):
+    """The inputs of a Spark folder."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str | None = _field(
+        None,
+        "Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>`. Changing it replaces the folder.",
+        NAME_FIX,
+        pattern=NAME_PATTERN,
+    )
+    description: str = _field("", "Description; updated in place.", "Give a string.")
+    category: str = _field(
+        "Other",
+        "Category (see the tenant's categories); updated in place.",
+        "Give a category name such as 'Other'.",
+        min_length=1,
+    )
+    start_date: str | None = _field(
+        None,
+        "Start date (ISO 8601); updated in place.",
+        "Use an ISO 8601 date such as '2026-01-01'.",
+        alias="startDate",
+    )
+    launch_date: str | None = _field(
+        None,
+        "Launch date (ISO 8601); updated in place.",
+        "Use an ISO 8601 date such as '2026-06-01'.",
+        alias="launchDate",
+    )
+    cover_image: str | None = _field(
+        None,
+        "Path of a cover image file; a changed file is uploaded again.",
+        "Give the path of an existing image file.",
+        alias="coverImage",
+    )
+    cover_image_hash: str | None = _field(
+        None,
+        "SHA-256 of the cover image (computed).",
+        "Leave unset; it is computed from coverImage.",
+        alias="coverImageHash",
+    )
+    adopt_existing: bool = _field(
+        False,
+        "Manage a folder that already has this name instead of failing.",
+        "Use true or false.",
+        alias="adoptExisting",
+        strict=True,
+    )
+    timeouts: Timeouts | None = _field(
+        None, "Operation timeouts.", "Give {create, update, delete} durations such as '2m'."
+    )
+
+    @pydantic.field_validator("start_date", "launch_date")
+    @classmethod
+    def _iso(cls, value: str | None) -> str | None:
+        if value is not None:
+            from datetime import datetime
+
+            try:
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(f"{value!r} is not an ISO 8601 date") from None
+        return value
+
+
+class FolderOutputs(pydantic.BaseModel):
+    """What a folder reports besides its inputs."""
+
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+
+    folder_id: str = pydantic.Field(description="The folder's uuid.")
+    status: str | None = pydantic.Field(None, description="Folder status (set at creation, `Design`).")
+    created_at: str | None = pydantic.Field(None, description="Creation time.")
+    cover_image_path: str | None = pydantic.Field(None, description="Where Spark keeps the cover image.")
+
+
+def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
+
+
+def outputs(inputs: dict[str, Any], folder: FolderInfo) -> dict[str, Any]:
+    return {
+        **inputs,
+        "name": folder.name,
+        "folderId": folder.id,
+        "status": folder.status,
+        "createdAt": folder.created_at,
+        "coverImagePath": folder.cover_image_path,
+    }
+
+
+class FolderProvider(SparkProvider):
+    """Pulumi dynamic provider for `spark.Folder`."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, failures = validate(FolderInputs, news)
+        inputs = {k: v for k, v in news.items() if k != "__defaults"}
+        defaults: list[str] = []
+        if news.get("name") is None:
+            if olds.get("name") and "name" in (olds.get("__defaults") or []):
+                inputs["name"] = olds["name"]
+            else:
+                inputs["name"] = auto_name(sanitize(str(news.get("__logicalName") or "folder")))
+            defaults.append("name")
+        for key, default in (("category", "Other"), ("description", "")):
+            if news.get(key) is None:
+                inputs[key] = default
+        cover = news.get("coverImage")
+        if isinstance(cover, str) and not is_unknown(cover):
+            if not Path(cover).expanduser().is_file():
+                failures.append(
+                    CheckFailure("coverImage", f"file {cover!r} does not exist; give the path of an image file")
+                )
+            else:
+                inputs["coverImageHash"] = file_sha256(cover)
+        inputs["__defaults"] = defaults
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        replaces = [k for k in changed if k in REPLACE_KEYS]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=["folderId"] if not replaces else [],
+            delete_before_replace=bool(replaces) and "name" not in (news.get("__defaults") or []),
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Look up by name first; create once; a 5xx is followed by a look-up, never a blind retry."""
+        inputs = FolderInputs.model_validate(_user_inputs(props))
+        name = str(props["name"])
+        client = self.client()
+        deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
+        folder = self._create_once(client, name, inputs, deadline)
+        if inputs.cover_image:
+            client.upload_cover(
+                folder.id, Path(inputs.cover_image).expanduser().read_bytes(), Path(inputs.cover_image).name
+            )
+            folder = client.folder_by_name(name) or folder
+        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
+        return CreateResult(folder.id, {**engine, **outputs(_user_inputs(props), folder)})
+
+    def _create_once(self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline) -> FolderInfo:
+        attempted, delay = False, 0.5
+        while True:
+            existing = client.folder_by_name(name)
+            if existing is not None:
+                if attempted:
+                    pulumi.log.info(f"spark folder {name}: found the folder an unconfirmed create made")
+                    return existing
+                if not inputs.adopt_existing:
+                    raise ConflictError(
+                        f"a Spark folder named {name!r} already exists (id {existing.id}); set adoptExisting=true "
+                        "to manage it, or choose another name",
+                        platform="Spark",
+                        status_code=409,
+                        code="PRODUCT_ALREADY_EXISTS",
+                        method="POST",
+                        path="product/create",
+                    )
+                pulumi.log.info(f"spark folder {name}: adopting the existing folder (adoptExisting)")
+                client.update_folder(
+                    existing.id,
+                    description=inputs.description,
+                    category=inputs.category,
+                    start_date=inputs.start_date,
+                    launch_date=inputs.launch_date,
+                )
+                return client.folder_by_name(name) or existing
+            try:
+                attempted = True
+                return client.create_folder(
+                    name,
+                    description=inputs.description,
+                    category=inputs.category,
+                    start_date=inputs.start_date,
+                    launch_date=inputs.launch_date,
+                )
+            except ConflictError:
+                continue
+            except (ServerError, APIConnectionError) as exc:
+                if deadline.remaining < delay:
+                    raise
+                pulumi.log.info(f"spark folder {name}: create not confirmed ({exc.message}); checking before retrying")
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Find by name; gone (or replaced by another folder with the same name) empties the id."""
+        name = str(props.get("name") or "")
+        folder = self.client().folder_by_name(name) if name else None
+        if folder is None or folder.id != id_:
+            return ReadResult("", {})
+        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
+        inputs = _user_inputs(props)
+        inputs["description"] = folder.description or ""
+        inputs["category"] = folder.category or inputs.get("category", "Other")
+        for key, value in (("startDate", folder.start_date), ("launchDate", folder.launch_date)):
+            if key in inputs and value is not None and not _same_instant(inputs[key], value):
+                inputs[key] = value
+        return ReadResult(id_, {**engine, **outputs(inputs, folder)}, {**engine, **inputs})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = FolderInputs.model_validate(_user_inputs(news))
+        client = self.client()
+        fields = {
+            k: news.get(k) for k in ("description", "category", "startDate", "launchDate") if olds.get(k) != news.get(k)
+        }
+        if fields:
+            client.update_folder(
+                id_,
+                description=fields.get("description"),
+                category=fields.get("category"),
+                start_date=fields.get("startDate"),
+                launch_date=fields.get("launchDate"),
+            )
+        if inputs.cover_image and olds.get("coverImageHash") != news.get("coverImageHash"):
+            path = Path(inputs.cover_image).expanduser()
+            client.upload_cover(id_, path.read_bytes(), path.name)
+        folder = client.folder_by_name(str(news["name"]))
+        if folder is None:
+            raise RuntimeError(f"spark folder {news['name']} disappeared during the update; run `pulumi refresh`")
+        engine = {k: v for k, v in news.items() if k in ENGINE_KEYS}
+        return UpdateResult({**engine, **outputs(_user_inputs(news), folder)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        pulumi.log.warn(f"spark folder {props.get('name')}: deleting it also deletes every service in it")
+        self.client().delete_folder(id_)
+
+
+def _same_instant(a: str, b: str) -> bool:
+    from datetime import datetime
+
+    try:
+        x, y = (datetime.fromisoformat(s.replace("Z", "+00:00")) for s in (a, b))
+    except ValueError:
+        return a == b
+    if (x.tzinfo is None) != (y.tzinfo is None):
+        x, y = x.replace(tzinfo=None), y.replace(tzinfo=None)
+    return x == y
+
+
+SPEC = ResourceSpec(
+    token="dataplatforms:spark:Folder",
+    description=(
+        "A Coherent Spark folder. The name replaces; description, category, dates and cover image update in "
+        "place. Deleting a folder deletes all its services. An existing folder is adopted only with adoptExisting."
+    ),
+    inputs=FolderInputs,
+    outputs=FolderOutputs,
+    provider=FolderProvider,
+    replace_on_changes=REPLACE_KEYS,
+)

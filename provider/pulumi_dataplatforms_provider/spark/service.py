@@ -1,0 +1,358 @@
+"""The Spark Service resource: an Excel workbook uploaded, compiled and published as versions.
+
+Identity is folder + name (both replace); the resource id is `<folder>/<name>`. The workbook's
+SHA-256 (`fileHash`, computed by check) is an input, so a changed workbook publishes a new
+version of the same service in place. Create = upload → poll compilation → publish, and is
+transactional: a failed compile or publish leaves no service behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import zipfile
+from pathlib import Path
+from typing import Any, Literal
+
+import pulumi
+import pydantic
+import pydantic.alias_generators
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..base import auto_name
+from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..core import APIConnectionError, ConflictError, NotFoundError, ServerError
+from ..spec import ResourceSpec
+from ..timeouts import Deadline, Timeouts
+from .client import SparkClient
+from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256, sanitize
+
+DEFAULT_CREATE_SECONDS = 10 * 60.0
+INPUT_KEYS = (
+    "folder",
+    "name",
+    "file",
+    "fileHash",
+    "versioning",
+    "label",
+    "releaseNotes",
+    "tags",
+    "effectiveStartDate",
+    "effectiveEndDate",
+    "adoptExisting",
+    "timeouts",
+)
+REPLACE_KEYS = ("folder", "name")
+PUBLISH_KEYS = ("fileHash",)
+
+
+def _field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
+    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
+
+
+class ServiceInputs(pydantic.BaseModel):
+    """The inputs of a Spark service."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+
+    folder: str = _field(
+        ..., "Name of the folder holding the service. Changing it replaces the service.", NAME_FIX, pattern=NAME_PATTERN
+    )
+    name: str | None = _field(
+        None,
+        "Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service.",
+        NAME_FIX,
+        pattern=NAME_PATTERN,
+    )
+    file: str = _field(
+        ...,
+        "Path of the Excel workbook (.xlsx). A changed file publishes a new version.",
+        "Give the path of an existing .xlsx file.",
+        pattern=r"(?i)\.xlsx$",
+    )
+    file_hash: str | None = _field(
+        None,
+        "SHA-256 of the workbook (computed from `file`).",
+        "Leave unset; it is computed from file.",
+        alias="fileHash",
+    )
+    versioning: Literal["major", "minor", "patch"] = _field(
+        "minor", "Which part of the semantic version a new workbook bumps.", "Use 'major', 'minor' or 'patch'."
+    )
+    label: str | None = _field(None, "Version label of versions published from now on.", "Give a string.")
+    release_notes: str | None = _field(
+        None, "Release notes of versions published from now on.", "Give a string.", alias="releaseNotes"
+    )
+    tags: list[str] | None = _field(
+        None, "Tags of versions published from now on.", "Give a list of strings without commas."
+    )
+    effective_start_date: str | None = _field(
+        None,
+        "Effective start of versions published from now on (ISO 8601).",
+        "Use an ISO 8601 date.",
+        alias="effectiveStartDate",
+    )
+    effective_end_date: str | None = _field(
+        None,
+        "Effective end of versions published from now on (ISO 8601).",
+        "Use an ISO 8601 date.",
+        alias="effectiveEndDate",
+    )
+    adopt_existing: bool = _field(
+        False,
+        "Publish onto a service that already exists instead of failing.",
+        "Use true or false.",
+        alias="adoptExisting",
+        strict=True,
+    )
+    timeouts: Timeouts | None = _field(
+        None,
+        "Operation timeouts (upload + compile + publish for create and update).",
+        "Give {create, update, delete} durations such as '10m'.",
+    )
+
+    @pydantic.field_validator("tags")
+    @classmethod
+    def _no_commas(cls, value: list[str] | None) -> list[str] | None:
+        if value and any("," in t for t in value):
+            raise ValueError("tags are sent comma-separated, so a tag may not contain ','")
+        return value
+
+
+class ServiceOutputs(pydantic.BaseModel):
+    """What a service reports besides its inputs."""
+
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+
+    service_id: str = pydantic.Field(description="The service's uuid.")
+    version_id: str = pydantic.Field(description="The latest version's uuid.")
+    version: str = pydantic.Field(description="The latest semantic version, e.g. `0.2.0`.")
+    versions: list[dict[str, Any]] = pydantic.Field(
+        description="Every version, newest first: {id, version, createdAt, label}."
+    )
+    version_count: int = pydantic.Field(description="Number of versions.")
+    input_names: list[str] = pydantic.Field(description="The model's inputs (Xinput_ names).")
+    output_names: list[str] = pydantic.Field(description="The model's outputs (Xoutput_ names).")
+    execute_url: str = pydantic.Field(description="The v3 execute endpoint of the service.")
+
+
+def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
+
+
+def xlsx_problem(path: str) -> str | None:
+    """Why `path` cannot be uploaded as a workbook, or None."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        return f"file {path!r} does not exist; give the path of an .xlsx workbook"
+    if file.suffix.lower() != ".xlsx":
+        return f"{path!r} is not an .xlsx workbook; save the model as Excel Workbook (.xlsx)"
+    try:
+        with zipfile.ZipFile(file) as archive:
+            if "xl/workbook.xml" not in archive.namelist():
+                raise zipfile.BadZipFile
+    except zipfile.BadZipFile:
+        return f"{path!r} has the .xlsx extension but is not an Excel workbook; save it again from Excel"
+    return None
+
+
+class ServiceProvider(SparkProvider):
+    """Pulumi dynamic provider for `spark.Service`."""
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _, failures = validate(ServiceInputs, news)
+        inputs = {k: v for k, v in news.items() if k != "__defaults"}
+        defaults: list[str] = []
+        if news.get("name") is None:
+            if olds.get("name") and "name" in (olds.get("__defaults") or []):
+                inputs["name"] = olds["name"]
+            else:
+                inputs["name"] = auto_name(sanitize(str(news.get("__logicalName") or "service")))
+            defaults.append("name")
+        if news.get("versioning") is None:
+            inputs["versioning"] = "minor"
+        path = news.get("file")
+        if isinstance(path, str) and not is_unknown(path):
+            problem = xlsx_problem(path)
+            if problem:
+                failures = [f for f in failures if f.property != "file"] + [CheckFailure("file", problem)]
+            else:
+                inputs["fileHash"] = file_sha256(path)
+        inputs["__defaults"] = defaults
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        replaces = [k for k in changed if k in REPLACE_KEYS]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=["serviceId"] if not replaces else [],
+            delete_before_replace=bool(replaces),
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = ServiceInputs.model_validate(_user_inputs(props))
+        folder, name = inputs.folder, str(props["name"])
+        client = self.client()
+        deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
+        existed = client.service_exists(folder, name)
+        if existed and not inputs.adopt_existing:
+            raise ConflictError(
+                f"a Spark service {folder}/{name} already exists; set adoptExisting=true to publish onto it, "
+                "or choose another name",
+                platform="Spark",
+                status_code=409,
+                code="SERVICE_ALREADY_EXISTS",
+                method="GET",
+                path=f"folders/{folder}/services/{name}/exists",
+            )
+        try:
+            self._publish(client, inputs, name, deadline)
+            outs = self._outputs(client, folder, name)
+        except Exception as exc:
+            if not existed:
+                self._clean_up(client, folder, name, exc)
+            raise
+        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
+        return CreateResult(f"{folder}/{name}", {**engine, **_user_inputs(props), "name": name, **outs})
+
+    @staticmethod
+    def _publish(client: SparkClient, inputs: ServiceInputs, name: str, deadline: Deadline) -> str:
+        """Upload, wait for compilation, publish once; returns the new version id."""
+        folder = inputs.folder
+        before = _latest_id(client, folder, name)
+        path = Path(inputs.file).expanduser()
+        content = path.read_bytes()
+        if inputs.file_hash and hashlib.sha256(content).hexdigest() != inputs.file_hash:
+            raise RuntimeError(f"{inputs.file} changed during the deployment; run `pulumi up` again")
+        pulumi.log.info(f"spark service {folder}/{name}: uploading {path.name} ({len(content)} bytes)")
+        upload = client.upload(
+            folder,
+            name,
+            content,
+            path.name,
+            versioning=inputs.versioning,
+            start_date=inputs.effective_start_date,
+            end_date=inputs.effective_end_date,
+        )
+        client.wait_compiled(folder, name, upload.nodegen_compilation_jobid, deadline)
+        delay = 0.5
+        while True:
+            try:
+                version_id = client.publish(
+                    folder,
+                    name,
+                    upload,
+                    versioning=inputs.versioning,
+                    label=inputs.label,
+                    release_notes=inputs.release_notes,
+                    tags=inputs.tags,
+                    start_date=inputs.effective_start_date,
+                    end_date=inputs.effective_end_date,
+                )
+                break
+            except (ServerError, APIConnectionError, ConflictError) as exc:
+                latest = _latest_id(client, folder, name)
+                if latest is not None and latest != before:
+                    version_id = latest
+                    break
+                if isinstance(exc, ConflictError) or deadline.remaining < delay:
+                    raise
+                pulumi.log.info(f"spark service {folder}/{name}: publish not confirmed ({exc.message}); retrying")
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        pulumi.log.info(f"spark service {folder}/{name}: published version {version_id}")
+        return version_id
+
+    @staticmethod
+    def _outputs(client: SparkClient, folder: str, name: str) -> dict[str, Any]:
+        versions = client.versions(folder, name)
+        if not versions:
+            raise RuntimeError(f"spark service {folder}/{name} has no versions")
+        schema = client.schema(folder, name)
+        service_id = str(schema.raw.get("serviceId") or "")
+        if not service_id:
+            service_id = client.execute(folder, name).service_id or ""
+        return {
+            "serviceId": service_id,
+            "versionId": versions[0].id,
+            "version": versions[0].revision,
+            "versions": [v.summary() for v in versions],
+            "versionCount": len(versions),
+            "inputNames": schema.inputs,
+            "outputNames": schema.outputs,
+            "executeUrl": client.execute_url(folder, name),
+        }
+
+    @staticmethod
+    def _clean_up(client: SparkClient, folder: str, name: str, cause: Exception) -> None:
+        """Remove a service this create may have published, so no half service is left."""
+        try:
+            if client.service_exists(folder, name):
+                pulumi.log.warn(f"spark service {folder}/{name}: create failed ({cause}); deleting the service")
+                client.delete_service(folder, name)
+        except Exception as exc:
+            raise RuntimeError(
+                f"spark service {folder}/{name}: create failed ({cause}) and clean-up failed ({exc}); "
+                "delete the service in Spark"
+            ) from exc
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Latest version from Spark; a service deleted behind Pulumi's back empties the id.
+
+        When someone published another version, the workbook is downloaded and hashed, so the
+        next `pulumi up` sees the difference and publishes the program's workbook again.
+        """
+        folder, name = str(props.get("folder")), str(props.get("name"))
+        client = self.client()
+        try:
+            outs = self._outputs(client, folder, name)
+        except NotFoundError:
+            return ReadResult("", {})
+        inputs = _user_inputs(props)
+        if outs["versionId"] != props.get("versionId"):
+            pulumi.log.info(f"spark service {folder}/{name}: version {outs['version']} was published outside Pulumi")
+            inputs["fileHash"] = hashlib.sha256(client.download(folder, name, outs["versionId"])).hexdigest()
+        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
+        return ReadResult(id_, {**engine, **inputs, **outs}, {**engine, **inputs})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """A changed workbook publishes a new version; other inputs apply to later versions."""
+        inputs = ServiceInputs.model_validate(_user_inputs(news))
+        folder, name = inputs.folder, str(news["name"])
+        client = self.client()
+        engine = {k: v for k, v in news.items() if k in ENGINE_KEYS}
+        if any(olds.get(k) != news.get(k) for k in PUBLISH_KEYS):
+            deadline = Deadline((inputs.timeouts or Timeouts()).seconds("update", DEFAULT_CREATE_SECONDS))
+            self._publish(client, inputs, name, deadline)
+            outs = self._outputs(client, folder, name)
+        else:
+            outs = {k: olds[k] for k in ServiceOutputs.model_json_schema(by_alias=True)["properties"] if k in olds}
+        return UpdateResult({**engine, **_user_inputs(news), "name": name, **outs})
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        """Delete the service and all its versions; already gone (e.g. with its folder) is done."""
+        self.client().delete_service(str(props.get("folder")), str(props.get("name")))
+
+
+def _latest_id(client: SparkClient, folder: str, name: str) -> str | None:
+    try:
+        versions = client.versions(folder, name)
+    except NotFoundError:
+        return None
+    return versions[0].id if versions else None
+
+
+SPEC = ResourceSpec(
+    token="dataplatforms:spark:Service",
+    description=(
+        "A Coherent Spark service: an Excel workbook (Xinput_/Xoutput_ names) uploaded, compiled and published. "
+        "Folder and name replace; a changed workbook publishes a new version of the same service. Create is "
+        "transactional; refresh detects a service deleted or re-published outside Pulumi."
+    ),
+    inputs=ServiceInputs,
+    outputs=ServiceOutputs,
+    provider=ServiceProvider,
+    replace_on_changes=REPLACE_KEYS,
+)
