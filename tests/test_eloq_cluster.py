@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.eloq_stacks import clusters, eloq_stack, kill_hosts, write_program
 from tests.emulator_process import EmulatorProcess
-from tests.eloq_stacks import QUICKSTART, clusters, eloq_stack, kill_hosts, write_program
 from tests.harness import DeploymentError
 
 CLUSTER = "pulumi-python:dynamic/eloq:Cluster"

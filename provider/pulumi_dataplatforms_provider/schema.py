@@ -93,7 +93,9 @@ def _resource(spec: ResourceSpec, types: _TypeCollector) -> dict[str, Any]:
         output_props[key]["secret"] = True
     description = spec.description
     if not spec.drift_detection:
-        description += "\n\nDrift detection: none. The platform has no read endpoint, so refresh keeps the recorded state."
+        description += (
+            "\n\nDrift detection: none. The platform has no read endpoint, so refresh keeps the recorded state."
+        )
     return {
         "description": description,
         "inputProperties": input_props,

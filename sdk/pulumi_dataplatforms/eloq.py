@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.runtime.config import get_config
+
 from pulumi_dataplatforms_provider.eloq import SETTINGS
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from pulumi_dataplatforms_provider.eloq.cluster import SECRET_OUTPUTS, ClusterProvider
