@@ -1,8 +1,8 @@
 """Pulumi resources for Eloq, Ardent, Coherent Spark and Aerostack.
 
-from pulumi_dataplatforms import eloq
+    from pulumi_dataplatforms import eloq
 """
 
-from . import eloq
+from . import eloq, spark
 
-__all__ = ["eloq"]
+__all__ = ["eloq", "spark"]

@@ -1,0 +1,212 @@
+"""Coherent Spark folders and services (Excel models compiled and published as versions).
+
+    from pulumi_dataplatforms import spark
+    pricing = spark.Folder("pricing", name="pricing", description="Pricing models", category="Finance")
+    quote = spark.Service("quote", folder=pricing.name, file="models/quote.xlsx", versioning="minor")
+    pulumi.export("version", quote.version)
+
+Settings: stack config `spark:baseUrl`, `spark:tenant`, `spark:env`, and one of `spark:apiKey`,
+`spark:token`, `spark:clientId` + `spark:clientSecret` (secrets), or the environment variables
+`CSPARK_BASE_URL`, `CSPARK_TENANT`, `CSPARK_API_KEY`, `CSPARK_BEARER_TOKEN`, `CSPARK_CLIENT_ID`,
+`CSPARK_CLIENT_SECRET`. `execute(...)` calls a published service with the same settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, overload
+
+import pulumi
+from pulumi.runtime.config import get_config
+
+from pulumi_dataplatforms_provider.spark import SETTINGS
+from pulumi_dataplatforms_provider.spark.client import SparkClient, choose_auth, resolve_endpoint
+from pulumi_dataplatforms_provider.spark.folder import FolderProvider
+from pulumi_dataplatforms_provider.spark.service import ServiceProvider
+
+from ._resource import DataPlatformResource
+
+__all__ = ["Folder", "FolderArgs", "Service", "ServiceArgs", "TimeoutsArgs", "client", "execute"]
+
+
+@dataclass(kw_only=True)
+class TimeoutsArgs:
+    """How long operations may take: durations like `'10m'` or seconds."""
+
+    create: pulumi.Input[str | float] | None = None
+    update: pulumi.Input[str | float] | None = None
+    delete: pulumi.Input[str | float] | None = None
+
+
+@dataclass(kw_only=True)
+class FolderArgs:
+    """The arguments of a Spark folder."""
+
+    name: pulumi.Input[str] | None = None
+    """Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>`. Changing it replaces the folder."""
+    description: pulumi.Input[str] | None = None
+    """Description; updated in place."""
+    category: pulumi.Input[str] | None = None
+    """Category (default `Other`); updated in place."""
+    start_date: pulumi.Input[str] | None = None
+    """Start date (ISO 8601); updated in place."""
+    launch_date: pulumi.Input[str] | None = None
+    """Launch date (ISO 8601); updated in place."""
+    cover_image: pulumi.Input[str] | None = None
+    """Path of a cover image file; a changed file is uploaded again."""
+    adopt_existing: pulumi.Input[bool] | None = None
+    """Manage a folder that already has this name instead of failing."""
+    timeouts: pulumi.Input[TimeoutsArgs] | None = None
+    """Operation timeouts."""
+
+
+class Folder(DataPlatformResource, module="spark", name="Folder"):
+    """A Spark folder. Deleting it deletes all its services."""
+
+    _args_type = FolderArgs
+    _output_names = ("folder_id", "status", "created_at", "cover_image_path", "cover_image_hash")
+
+    name: pulumi.Output[str]
+    description: pulumi.Output[str]
+    category: pulumi.Output[str]
+    folder_id: pulumi.Output[str]
+    """The folder's uuid."""
+    status: pulumi.Output[str | None]
+    created_at: pulumi.Output[str | None]
+    cover_image_path: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: FolderArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(FolderProvider(), resource_name, args, opts, kwargs)
+
+
+@dataclass(kw_only=True)
+class ServiceArgs:
+    """The arguments of a Spark service."""
+
+    folder: pulumi.Input[str]
+    """Name of the folder holding the service. Changing it replaces the service."""
+    file: pulumi.Input[str]
+    """Path of the Excel workbook (.xlsx). A changed file publishes a new version."""
+    name: pulumi.Input[str] | None = None
+    """Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service."""
+    versioning: pulumi.Input[Literal["major", "minor", "patch"]] | None = None
+    """Which part of the semantic version a new workbook bumps (default `minor`)."""
+    label: pulumi.Input[str] | None = None
+    """Version label of versions published from now on."""
+    release_notes: pulumi.Input[str] | None = None
+    """Release notes of versions published from now on."""
+    tags: pulumi.Input[list[str]] | None = None
+    """Tags of versions published from now on."""
+    effective_start_date: pulumi.Input[str] | None = None
+    """Effective start of versions published from now on (ISO 8601)."""
+    effective_end_date: pulumi.Input[str] | None = None
+    """Effective end of versions published from now on (ISO 8601)."""
+    adopt_existing: pulumi.Input[bool] | None = None
+    """Publish onto a service that already exists instead of failing."""
+    timeouts: pulumi.Input[TimeoutsArgs] | None = None
+    """Operation timeouts (upload + compile + publish)."""
+
+
+class Service(DataPlatformResource, module="spark", name="Service"):
+    """A Spark service; a changed workbook publishes a new version of it."""
+
+    _args_type = ServiceArgs
+    _output_names = (
+        "file_hash",
+        "service_id",
+        "version_id",
+        "version",
+        "versions",
+        "version_count",
+        "input_names",
+        "output_names",
+        "execute_url",
+    )
+
+    folder: pulumi.Output[str]
+    name: pulumi.Output[str]
+    file_hash: pulumi.Output[str]
+    """SHA-256 of the published workbook."""
+    service_id: pulumi.Output[str]
+    version_id: pulumi.Output[str]
+    """The latest version's uuid."""
+    version: pulumi.Output[str]
+    """The latest semantic version, e.g. `0.2.0`."""
+    versions: pulumi.Output[list[dict[str, Any]]]
+    version_count: pulumi.Output[int]
+    input_names: pulumi.Output[list[str]]
+    output_names: pulumi.Output[list[str]]
+    execute_url: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ServiceArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(ServiceProvider(), resource_name, args, opts, kwargs)
+
+
+def client() -> SparkClient:
+    """A Spark client from the stack config, then the environment (as the provider resolves them)."""
+    stack_config: dict[str, str] = {}
+    for setting in SETTINGS:
+        try:
+            value = get_config(setting.key)
+        except Exception:  # outside a Pulumi program there is no config
+            value = None
+        if value is not None:
+            stack_config[setting.key] = value
+    values = {s.key: s.resolve(stack_config) for s in SETTINGS}
+    endpoint = resolve_endpoint(values["spark:baseUrl"], values["spark:tenant"], values["spark:env"])
+    auth = choose_auth(
+        endpoint, values["spark:apiKey"], values["spark:token"], values["spark:clientId"], values["spark:clientSecret"]
+    )
+    return SparkClient(endpoint, auth)
+
+
+@overload
+def execute(
+    folder: str,
+    service: str,
+    inputs: dict[str, Any] | None = None,
+    *,
+    version: str | None = None,
+    version_id: str | None = None,
+) -> dict[str, Any]: ...
+@overload
+def execute(
+    folder: str,
+    service: str,
+    inputs: list[dict[str, Any]],
+    *,
+    version: str | None = None,
+    version_id: str | None = None,
+) -> list[dict[str, Any]]: ...
+def execute(
+    folder: str,
+    service: str,
+    inputs: dict[str, Any] | list[dict[str, Any]] | None = None,
+    *,
+    version: str | None = None,
+    version_id: str | None = None,
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """Call a published service: a dict of inputs gives its outputs; a list of records gives a list (v4 batch).
+
+    Inside a program, call it from `apply` once the service exists, e.g.
+    `quote.version.apply(lambda _: spark.execute("pricing", "quote", {"qty": 3}))`.
+    """
+    spark = client()
+    try:
+        if isinstance(inputs, list):
+            return spark.execute_batch(folder, service, inputs, version_id=version_id)
+        return spark.execute(folder, service, inputs, version=version, version_id=version_id).outputs
+    finally:
+        spark.close()
