@@ -95,19 +95,23 @@ def test_many_concurrent_registrations_all_land_in_state(tmp_path: Path) -> None
     assert sorted(r["urn"] for r in stack.resources() if r["type"] == RECORD) == sorted(map(urn, records))
 
 
-def test_edit_updates_in_place(tmp_path: Path) -> None:
-    stack = make_stack(tmp_path, TWO)
+def test_edit_updates_in_place_unless_the_change_is_ignored(tmp_path: Path) -> None:
+    frozen = {"size": 1, "zone": "c", "options": {"ignoreChanges": ["size"]}}
+    stack = make_stack(tmp_path, {**TWO, "frozen": frozen})
     created = stack.up()
-    set_records(stack, {**TWO, "alpha": {"size": 5, "zone": "a"}})
+    set_records(stack, {**TWO, "alpha": {"size": 5, "zone": "a"}, "frozen": {**frozen, "size": 99}})
     result = stack.up()
     assert result.names("update") == ["alpha"]
     assert result.calls("update") == ["alpha"]
     assert result.calls("create") == [] and result.calls("delete") == []
+    assert sorted(result.names("same")) == ["beta", "frozen", "toy-dev"]
     alpha = by_name(tmp_path)["alpha"]
     assert (alpha["id"], alpha["size"], alpha["version"]) == (created.outputs["alpha_id"], 5, 2)
     assert result.outputs["alpha_size"] == 5
     assert "warning: toy: updated alpha to version 2" in result.logs
     assert live(stack, "alpha")["inputs"]["size"] == 5
+    assert live(stack, "frozen")["inputs"]["size"] == 1  # ignoreChanges kept the old input
+    assert by_name(tmp_path)["frozen"]["size"] == 1
 
 
 def test_replace_creates_before_deleting_at_the_end(tmp_path: Path) -> None:
@@ -142,16 +146,23 @@ def test_delete_before_replace_by_option_or_by_provider(tmp_path: Path) -> None:
     assert len(db(tmp_path)) == 2
 
 
-def test_resource_removed_from_program_is_deleted_dependents_first(tmp_path: Path) -> None:
-    stack = make_stack(tmp_path, {**TWO, "gamma": {"size": 3, "zone": "c"}})
+def test_removed_resources_then_destroy_delete_dependents_first(tmp_path: Path) -> None:
+    second = {"gamma": {"size": 3, "zone": "c"}, "delta": {"size": 4, "zone": "d", "dependsOn": ["gamma"]}}
+    stack = make_stack(tmp_path, {**TWO, **second})
     stack.up()
-    set_records(stack, {"gamma": {"size": 3, "zone": "c"}})
+    set_records(stack, second)
     result = stack.up()
     assert result.calls("delete") == ["beta", "alpha"]
     assert result.names("delete") == ["beta", "alpha"]
-    assert result.names("same") == ["toy-dev", "gamma"]
-    assert sorted(by_name(tmp_path)) == ["gamma"]
+    assert result.names("same") == ["toy-dev", "gamma", "delta"]
+    assert sorted(by_name(tmp_path)) == ["delta", "gamma"]
     assert stack.resource("alpha") is None and stack.resource("beta") is None
+
+    destroyed = stack.destroy()
+    assert destroyed.calls("delete") == ["delta", "gamma"]
+    assert sorted(destroyed.names("delete")) == ["delta", "gamma", "toy-dev"]
+    assert db(tmp_path) == {}
+    assert stack.resources() == []
 
 
 def test_refresh_drops_vanished_and_reads_changed_then_up_converges(tmp_path: Path) -> None:
@@ -176,16 +187,6 @@ def test_refresh_drops_vanished_and_reads_changed_then_up_converges(tmp_path: Pa
     assert result.calls("create") == ["alpha"]
     assert result.calls("update") == ["beta"]
     assert by_name(tmp_path)["beta"]["size"] == 2
-
-
-def test_destroy_deletes_everything_dependents_first(tmp_path: Path) -> None:
-    stack = make_stack(tmp_path, TWO)
-    stack.up()
-    result = stack.destroy()
-    assert result.calls("delete") == ["beta", "alpha"]
-    assert sorted(result.names("delete")) == ["alpha", "beta", "toy-dev"]
-    assert db(tmp_path) == {}
-    assert stack.resources() == []
 
 
 def test_check_failure_aborts_naming_the_property(tmp_path: Path) -> None:
@@ -271,16 +272,6 @@ def test_protect_refuses_delete_and_retain_on_delete_keeps_the_resource(tmp_path
         stack.up()
     assert stack.resource("keep") is not None
     assert sorted(by_name(tmp_path)) == ["keep", "left"]
-
-
-def test_ignore_changes_keeps_the_old_input(tmp_path: Path) -> None:
-    spec = {"size": 1, "zone": "a", "options": {"ignoreChanges": ["size"]}}
-    stack = make_stack(tmp_path, {"alpha": spec})
-    stack.up()
-    set_records(stack, {"alpha": {**spec, "size": 99}})
-    result = stack.up()
-    assert not result.changed and result.calls("update") == []
-    assert live(stack, "alpha")["inputs"]["size"] == 1
 
 
 def test_host_crash_fails_cleanly_and_interrupted_engine_leaves_a_pending_create(tmp_path: Path) -> None:

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from .aerostack import SETTINGS as AEROSTACK_SETTINGS
+from .aerostack.cache_entry import SPEC as AEROSTACK_CACHE_ENTRY
+from .aerostack.sql_migration import SPEC as AEROSTACK_SQL_MIGRATION
+from .aerostack.storage_object import SPEC as AEROSTACK_STORAGE_OBJECT
+from .ardent import SETTINGS as ARDENT_SETTINGS
+from .ardent.configuration import SPECS as ARDENT_CONFIGS
+from .ardent.connector import SPEC as ARDENT_CONNECTOR
+from .ardent.job import SPEC as ARDENT_JOB
 from .eloq import SETTINGS as ELOQ_SETTINGS
 from .eloq.cluster import SPEC as ELOQ_CLUSTER
 from .spark import SETTINGS as SPARK_SETTINGS
@@ -11,7 +19,14 @@ from .spec import PlatformSpec, ResourceSpec
 
 PLATFORMS: tuple[PlatformSpec, ...] = (
     PlatformSpec("eloq", "Eloq", ELOQ_SETTINGS, (ELOQ_CLUSTER,)),
+    PlatformSpec("ardent", "Ardent", ARDENT_SETTINGS, (*ARDENT_CONFIGS, ARDENT_CONNECTOR, ARDENT_JOB)),
     PlatformSpec("spark", "Coherent Spark", SPARK_SETTINGS, (SPARK_FOLDER, SPARK_SERVICE)),
+    PlatformSpec(
+        "aerostack",
+        "Aerostack",
+        AEROSTACK_SETTINGS,
+        (AEROSTACK_SQL_MIGRATION, AEROSTACK_CACHE_ENTRY, AEROSTACK_STORAGE_OBJECT),
+    ),
 )
 
 

@@ -1,8 +1,8 @@
 """Pulumi resources for Eloq, Ardent, Coherent Spark and Aerostack.
 
-    from pulumi_dataplatforms import eloq
+from pulumi_dataplatforms import eloq
 """
 
-from . import eloq, spark
+from . import aerostack, ardent, eloq, spark
 
-__all__ = ["eloq", "spark"]
+__all__ = ["aerostack", "ardent", "eloq", "spark"]

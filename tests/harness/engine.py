@@ -178,7 +178,6 @@ class Engine:
         self.registered: set[str] = set()
         self._host: ProviderHost | None = None
         self._host_factory = host_factory
-        self._host_error: HostError | None = None
         self._lock = threading.RLock()
         self._replaced: list[Resource] = []  # originals of this run's create-before-delete replacements
         self._drop_stale_pending_operations()
@@ -189,29 +188,13 @@ class Engine:
     def host(self) -> ProviderHost:
         """The provider host, started and configured on first use."""
         with self._lock:
-            if self._host_error is not None:
-                raise self._host_error
             if self._host is None:
-                try:
-                    host = self._host_factory()
-                except HostError as exc:
-                    self._host_error = exc
-                    raise
+                host = self._host_factory()
                 plain = {k: v["value"] if isinstance(v, dict) else v for k, v in self.config.items()}
                 secret = [k for k, v in self.config.items() if isinstance(v, dict)]
                 host.configure(plain, secret)
                 self._host = host
             return self._host
-
-    def prestart(self) -> None:
-        """Start the host in the background, overlapping its start-up with the program's."""
-        threading.Thread(target=self._background_start, daemon=True).start()
-
-    def _background_start(self) -> None:
-        try:
-            self.host  # noqa: B018 - starts the host
-        except HostError as exc:  # kept in _host_error; raised again where the host is needed
-            self.logs.append(f"error: the provider host did not start: {exc.details}")
 
     def shutdown(self) -> ProviderHost | None:
         """Stop the host if one was started; returns it (for its call log)."""
@@ -350,12 +333,12 @@ class Engine:
             changed = changed_keys(old["inputs"], processed)
             changes = DIFF_SOME if changed else DIFF_NONE
         if changes != DIFF_SOME:
-            new.update(id=old["id"], outputs=old["outputs"])
+            new.update(id=old["id"], outputs=mark_secret_outputs(old["outputs"], new["additionalSecretOutputs"]))
             with self._lock:
                 self._replace_record(old, new)
                 self._save()
             self._step("same", new)
-            return old["id"], old["outputs"]
+            return old["id"], new["outputs"]
         replace_keys = list(diff.replaces) + _replace_on_changes(changed, new["replaceOnChanges"])
         if not replace_keys:
             return self._update(old, new, changed)

@@ -27,7 +27,7 @@ from pulumi.runtime.mocks import set_mocks
 from pulumi.runtime.stack import run_in_stack
 
 from .crypto import DEFAULT_PASSPHRASE
-from .engine import DYNAMIC_PREFIX, DeploymentError, Engine
+from .engine import DeploymentError, Engine
 from .host import ProviderHost
 from .monitor import HarnessMonitor, UnsupportedMocks
 from .props import is_secret
@@ -141,8 +141,6 @@ def execute(op: str, program: str, files: StackFiles, preview: bool) -> dict[str
     engine = Engine(files, lambda: ProviderHost(env, REPO_ROOT, stderr_path), config, preview)
     logs: list[str] = []
     error: str | None = None
-    if op == "up" or any(r.get("type", "").startswith(DYNAMIC_PREFIX) for r in engine.records):
-        engine.prestart()
     try:
         if op == "up":
             logs = run_program(engine, program, config, preview)

@@ -49,7 +49,6 @@ class CacheEntryInputs(pydantic.BaseModel):
         f"Time to live in seconds (at least {MIN_TTL_SECONDS}); none means the entry does not expire.",
         f"Give a whole number of seconds >= {MIN_TTL_SECONDS}, or leave it unset.",
         ge=MIN_TTL_SECONDS,
-        strict=True,
     )
 
     @pydantic.field_validator("value")

@@ -24,10 +24,6 @@ from .provider_base import ArdentProvider
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 REPLACE_KEYS = ("type", "configId")
-NO_DRIFT = (
-    " Ardent has no read endpoint for configurations: refresh keeps the recorded state and drift "
-    "(changes made outside Pulumi) cannot be detected."
-)
 
 # nested inputs ----------------------------------------------------------------------------
 
@@ -323,8 +319,13 @@ class ConfigurationProvider(ArdentProvider):
     """Pulumi dynamic provider for every `ardent.*Config` resource."""
 
     # check ---------------------------------------------------------------------------------
+    #: The Ardent `Config.type` this provider class serves (one subclass per SDK class).
+    wire_type: ClassVar[str] = ""
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate without any API call; assign the config id once and keep it while the type stays."""
+        if self.wire_type:
+            news = {**news, "type": self.wire_type}
         wire_type = news.get("type")
         model = CONFIG_MODELS.get(str(wire_type))
         if model is None:
@@ -382,17 +383,22 @@ class ConfigurationProvider(ArdentProvider):
         self.client().delete_config(id_)
 
 
+def provider_for(wire_type: str) -> type[ConfigurationProvider]:
+    """The provider class of one configuration type (a class attribute survives pickling)."""
+    return PROVIDERS[wire_type]
+
+
 def _spec(name: str, wire_type: str, title: str) -> ResourceSpec:
     model = CONFIG_MODELS[wire_type]
     return ResourceSpec(
         token=f"dataplatforms:ardent:{name}",
         description=(
             f"An Ardent {title} data-source configuration (`{wire_type}`). The id is chosen client-side once "
-            "and kept; every field change is an in-place update (Ardent's set is an upsert)." + NO_DRIFT
+            "and kept; every field change is an in-place update (Ardent's set is an upsert)."
         ),
         inputs=model,
         outputs=ConfigOutputs,
-        provider=ConfigurationProvider,
+        provider=provider_for(wire_type),
         replace_on_changes=("configId",),
         secret_inputs=model.secrets,
         drift_detection=False,
@@ -411,5 +417,11 @@ CLASS_NAMES: dict[str, tuple[str, str]] = {
     "databricksJobs": ("DatabricksJobsConfig", "Databricks Jobs"),
     "tigerbeetle": ("TigerBeetleConfig", "TigerBeetle"),
 }
+
+PROVIDERS: dict[str, type[ConfigurationProvider]] = {
+    wire_type: type(f"{name}Provider", (ConfigurationProvider,), {"wire_type": wire_type, "__module__": __name__})
+    for wire_type, (name, _) in CLASS_NAMES.items()
+}
+globals().update({cls.__name__: cls for cls in PROVIDERS.values()})  # importable by name for unpickling
 
 SPECS: tuple[ResourceSpec, ...] = tuple(_spec(name, t, title) for t, (name, title) in CLASS_NAMES.items())

@@ -187,7 +187,7 @@ SPEC = ResourceSpec(
     description=(
         "An Ardent connector (the newer API): create, discover, select paths and index as one create. "
         "Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. "
-        "Ardent has no read endpoint for connectors: refresh keeps the recorded state and drift cannot be detected."
+        "Drift cannot be detected."
     ),
     inputs=ConnectorInputs,
     outputs=ConnectorOutputs,

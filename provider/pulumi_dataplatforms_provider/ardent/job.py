@@ -136,7 +136,7 @@ SPEC = ResourceSpec(
     description=(
         "An Ardent job: runs its message once on create (createJob + APIChat) and keeps the answer. "
         "Changing `message`, `safeMode` or `triggers` re-runs it by replacement; delete removes the job. "
-        "Ardent has no read endpoint for jobs: refresh keeps the recorded state and drift cannot be detected."
+        "Drift cannot be detected."
     ),
     inputs=JobInputs,
     outputs=JobOutputs,

@@ -1,0 +1,188 @@
+"""Aerostack: SQL migrations, cache entries, stored objects, and helpers for its actions.
+
+    from pulumi_dataplatforms import aerostack
+    users = aerostack.SqlMigration("users", up=["CREATE TABLE users (id TEXT PRIMARY KEY)"],
+                                   down=["DROP TABLE users"])
+    flags = aerostack.CacheEntry("flags", key="flags", value={"beta": True}, ttl=3600)
+    logo = aerostack.StorageObject("logo", key="assets/logo.svg", source="assets/logo.svg")
+
+Credentials come from stack config `aerostack:apiKey` (secret) and `aerostack:serverUrl` (a URL
+including `/v1`, or `0` production / `1` local), or `AEROSTACK_API_KEY` / `AEROSTACK_SERVER_URL`.
+
+Aerostack has no delete endpoint for cache entries (destroy expires them with the shortest ttl)
+and neither read nor delete for stored objects (no drift detection; destroy leaves them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.runtime.config import get_config
+
+from pulumi_dataplatforms_provider.aerostack import SETTINGS
+from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
+from pulumi_dataplatforms_provider.aerostack.client import AerostackClient
+from pulumi_dataplatforms_provider.aerostack.models import ChatMessage, EnqueueResult, InvokeResult
+from pulumi_dataplatforms_provider.aerostack.sql_migration import SqlMigrationProvider
+from pulumi_dataplatforms_provider.aerostack.storage_object import StorageObjectProvider
+
+from ._resource import DataPlatformResource
+
+__all__ = [
+    "CacheEntry",
+    "CacheEntryArgs",
+    "SqlMigration",
+    "SqlMigrationArgs",
+    "StorageObject",
+    "StorageObjectArgs",
+    "chat",
+    "client",
+    "enqueue",
+    "invoke_service",
+]
+
+
+@dataclass(kw_only=True)
+class SqlMigrationArgs:
+    """The arguments of a SQL migration."""
+
+    up: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """SQL statements applied in order, one per call. Editing them replaces the migration (old `down` first)."""
+    down: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """SQL statements run in order on destroy or replacement."""
+    verify: pulumi.Input[str] | None = None
+    """Read-only query that must return a row while the migration is in effect (checked on refresh)."""
+    migration_id: pulumi.Input[str] | None = None
+    """Id in the bookkeeping table; defaults to the resource name."""
+    bookkeeping_table: pulumi.Input[str] | None = None
+    """Bookkeeping table name; defaults to `_pulumi_migrations`."""
+
+
+class SqlMigration(DataPlatformResource, module="aerostack", name="SqlMigration"):
+    """Declarative schema change through `db/query`, recorded (id + checksum) in your database.
+
+    Statements run one per call (each its own transaction): a failing statement stops the
+    migration, names its index and the database's message, and the migration is not recorded;
+    statements before it stay applied.
+    """
+
+    _args_type = SqlMigrationArgs
+    _output_names = ("checksum", "applied_at", "statements_applied")
+
+    migration_id: pulumi.Output[str]
+    checksum: pulumi.Output[str]
+    """SHA-256 of the `up` statements."""
+    applied_at: pulumi.Output[str]
+    statements_applied: pulumi.Output[int]
+    """`up` statements this stack ran (0 when an identical record already existed)."""
+
+    def __init__(
+        self, resource_name: str, args: SqlMigrationArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(SqlMigrationProvider(), resource_name, args, opts, kwargs)
+
+
+@dataclass(kw_only=True)
+class CacheEntryArgs:
+    """The arguments of a cache entry."""
+
+    key: pulumi.Input[str]
+    """Cache key. Changing it replaces the entry."""
+    value: pulumi.Input[Any] | None = None
+    """Any JSON value. Give this or `value_json`."""
+    value_json: pulumi.Input[str] | None = None
+    """The value as JSON text. Give this or `value`."""
+    ttl: pulumi.Input[int] | None = None
+    """Time to live in seconds; unset means no expiry."""
+
+
+class CacheEntry(DataPlatformResource, module="aerostack", name="CacheEntry"):
+    """A JSON value in the Aerostack cache; refresh detects a changed or expired value.
+
+    The API has no delete: destroy overwrites the entry with null and a 1-second ttl.
+    """
+
+    _args_type = CacheEntryArgs
+    _output_names = ("expires_at",)
+
+    key: pulumi.Output[str]
+    value: pulumi.Output[Any]
+    ttl: pulumi.Output[int | None]
+    expires_at: pulumi.Output[str | None]
+
+    def __init__(
+        self, resource_name: str, args: CacheEntryArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(CacheEntryProvider(), resource_name, args, opts, kwargs)
+
+
+@dataclass(kw_only=True)
+class StorageObjectArgs:
+    """The arguments of a stored object."""
+
+    key: pulumi.Input[str]
+    """Storage key/path. Changing it replaces the object."""
+    source: pulumi.Input[str] | None = None
+    """Local file to upload (streamed; its content hash is tracked so edits re-upload)."""
+    content: pulumi.Input[str] | None = None
+    """Inline text content instead of a file."""
+    content_type: pulumi.Input[str] | None = None
+    """MIME type; guessed from the file name when unset."""
+
+
+class StorageObject(DataPlatformResource, module="aerostack", name="StorageObject"):
+    """A file uploaded to Aerostack storage, served at `url`.
+
+    Aerostack has no read and no delete endpoint for objects: drift is never detected, and
+    destroy only warns that the object stays in storage.
+    """
+
+    _args_type = StorageObjectArgs
+    _output_names = ("url", "size", "source_hash")
+
+    key: pulumi.Output[str]
+    url: pulumi.Output[str]
+    """Where the object is served."""
+    size: pulumi.Output[int]
+    source_hash: pulumi.Output[str | None]
+
+    def __init__(
+        self, resource_name: str, args: StorageObjectArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(StorageObjectProvider(), resource_name, args, opts, kwargs)
+
+
+def client() -> AerostackClient:
+    """A client with the provider's credentials (stack config, then environment); close it when done."""
+    stack_config = {s.key: value for s in SETTINGS if (value := get_config(s.key)) is not None}
+    api_key, server = (s.resolve(stack_config) for s in SETTINGS)
+    if not api_key:
+        raise ValueError(
+            "aerostack:apiKey is not set: run `pulumi config set --secret aerostack:apiKey <key>` "
+            "or export AEROSTACK_API_KEY"
+        )
+    return AerostackClient(api_key, server)
+
+
+def invoke_service(service_name: str, data: Mapping[str, Any], *, idempotent: bool = False) -> InvokeResult:
+    """Call an Aerostack service once (retried on 5xx only when `idempotent=True`)."""
+    with client() as api:
+        return api.services_invoke(service_name, data, idempotent=idempotent)
+
+
+def chat(messages: Sequence[ChatMessage | Mapping[str, Any]], model: str | None = None) -> str:
+    """The AI answer to `messages` (`[{"role": "user", "content": "..."}]`)."""
+    with client() as api:
+        return api.ai_chat(messages, model).response or ""
+
+
+def enqueue(type_: str, data: Mapping[str, Any], delay: int | None = None) -> EnqueueResult:
+    """Queue a job (not replayed on 5xx, so it is never queued twice by a retry); returns its `job_id`."""
+    with client() as api:
+        return api.queue_enqueue(type_, data, delay)
