@@ -84,6 +84,7 @@ def _resource(spec: ResourceSpec, types: _TypeCollector) -> dict[str, Any]:
     defs = {**inputs.get("$defs", {}), **outputs.get("$defs", {})}
     input_props = {k: types.property(v, defs, spec.platform) for k, v in inputs["properties"].items()}
     output_props = {k: types.property(v, defs, spec.platform) for k, v in outputs["properties"].items()}
+    computed = {key: input_props.pop(key) for key in spec.computed_inputs}
     for key in spec.replace_on_changes:
         input_props[key]["replaceOnChanges"] = True
         input_props[key]["willReplaceOnChanges"] = True
@@ -99,9 +100,9 @@ def _resource(spec: ResourceSpec, types: _TypeCollector) -> dict[str, Any]:
     return {
         "description": description,
         "inputProperties": input_props,
-        "requiredInputs": sorted(inputs.get("required", [])),
-        "properties": {**{k: dict(v) for k, v in input_props.items()}, **output_props},
-        "required": sorted(set(outputs.get("required", [])) | set(inputs.get("required", []))),
+        "requiredInputs": sorted(set(inputs.get("required", [])) - set(computed)),
+        "properties": {**{k: dict(v) for k, v in input_props.items()}, **computed, **output_props},
+        "required": sorted(set(outputs.get("required", [])) | set(inputs.get("required", [])) - set(computed)),
     }
 
 

@@ -27,6 +27,9 @@ class ResourceSpec:
     replace_on_changes: tuple[str, ...] = ()
     secret_inputs: tuple[str, ...] = ()
     secret_outputs: tuple[str, ...] = ()
+    #: Input-model properties the provider fills in during check (e.g. a file's content hash):
+    #: the schema lists them as outputs, since users do not set them.
+    computed_inputs: tuple[str, ...] = ()
     drift_detection: bool = True
 
     @property

@@ -125,6 +125,7 @@ class StorageObjectProvider(AerostackProvider):
 
 
 SPEC = ResourceSpec(
+    computed_inputs=("sourceHash",),
     token="dataplatforms:aerostack:StorageObject",
     description=(
         "A file uploaded to Aerostack storage (streamed), served at `url`. Aerostack has no read and no delete "

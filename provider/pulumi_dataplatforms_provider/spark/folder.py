@@ -290,6 +290,7 @@ def _same_instant(a: str, b: str) -> bool:
 
 
 SPEC = ResourceSpec(
+    computed_inputs=("coverImageHash",),
     token="dataplatforms:spark:Folder",
     description=(
         "A Coherent Spark folder. The name replaces; description, category, dates and cover image update in "

@@ -345,6 +345,7 @@ def _latest_id(client: SparkClient, folder: str, name: str) -> str | None:
 
 
 SPEC = ResourceSpec(
+    computed_inputs=("fileHash",),
     token="dataplatforms:spark:Service",
     description=(
         "A Coherent Spark service: an Excel workbook (Xinput_/Xoutput_ names) uploaded, compiled and published. "
