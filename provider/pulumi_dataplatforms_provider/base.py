@@ -8,6 +8,7 @@ use and shared by the host's worker threads.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -33,9 +34,10 @@ def shared_client(key: tuple[object, ...], factory: Callable[[], ClientT]) -> Cl
         return client  # type: ignore[return-value]
 
 
-def auto_name(logical_name: str) -> str:
-    """`<logical>-<7 hex>`, Pulumi's auto-naming convention."""
-    return f"{logical_name}-{secrets.token_hex(4)[:7]}"
+def auto_name(logical_name: str, fallback: str = "resource", max_base: int = 55) -> str:
+    """`<logical>-<7 hex>`, Pulumi's auto-naming convention, in DNS-label characters (`a-z0-9-`)."""
+    base = re.sub(r"[^a-z0-9-]+", "-", logical_name.lower()).strip("-")[:max_base].rstrip("-") or fallback
+    return f"{base}-{secrets.token_hex(4)[:7]}"
 
 
 class PlatformProvider(ResourceProvider, Generic[ClientT]):

@@ -20,6 +20,11 @@ ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 ENGINE_KEYS = frozenset({"__provider", "__defaults", "__logicalName"})
 
 
+def field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
+    """A pydantic field with a description (for the schema) and a `fix` hint (for CheckFailures)."""
+    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
+
+
 def is_unknown(value: object) -> bool:
     """True for a preview unknown, in either form the Python SDK produces."""
     return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import pydantic
-
 from ..base import PlatformProvider
 from ..checking import ENGINE_KEYS
 from . import SETTINGS
 from .client import AerostackClient
-
-
-def field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
-    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
 
 
 def engine_keys(props: dict[str, Any]) -> dict[str, Any]:

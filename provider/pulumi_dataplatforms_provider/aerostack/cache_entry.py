@@ -16,9 +16,9 @@ import pulumi
 import pydantic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..checking import is_unknown, validate
+from ..checking import field, is_unknown, validate
 from ..spec import ResourceSpec
-from ._base import AerostackProvider, engine_keys, field, pick
+from ._base import AerostackProvider, engine_keys, pick
 
 #: The shortest ttl assumed accepted: the real minimum is **unknown** (the client shows none); 1 s is
 #: the smallest positive integer, and what the emulator accepts.

@@ -28,10 +28,10 @@ import pulumi
 import pydantic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..checking import is_unknown, validate
+from ..checking import field, is_unknown, validate
 from ..core import APIStatusError, ServerError
 from ..spec import ResourceSpec
-from ._base import AerostackProvider, engine_keys, field, pick
+from ._base import AerostackProvider, engine_keys, pick
 from .client import AerostackClient, is_read_only, is_replay_safe
 from .models import DbQueryResult
 

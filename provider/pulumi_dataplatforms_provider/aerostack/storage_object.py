@@ -16,9 +16,9 @@ import pulumi
 import pydantic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..checking import is_unknown, validate
+from ..checking import field, is_unknown, validate
 from ..spec import ResourceSpec
-from ._base import AerostackProvider, field, pick
+from ._base import AerostackProvider, pick
 
 INPUT_KEYS = ("key", "source", "content", "contentType", "sourceHash")
 REPLACE_KEYS = ("key",)

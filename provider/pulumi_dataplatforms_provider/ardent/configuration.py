@@ -16,9 +16,9 @@ import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pydantic.json_schema import SkipJsonSchema
 
-from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..spec import ResourceSpec
-from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost, field
+from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost
 from .models import CONFIG_TYPES
 from .provider_base import ArdentProvider
 

@@ -19,12 +19,12 @@ import pydantic.alias_generators
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import auto_name
-from ..checking import is_unknown, validate
+from ..checking import field, is_unknown, validate
 from ..core import APIConnectionError, APIStatusError, RateLimitError, ServerError
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, Timeouts
 from .client import ArdentClient
-from .fields import NonEmpty, field
+from .fields import NonEmpty
 from .models import Connector
 from .provider_base import ArdentProvider
 

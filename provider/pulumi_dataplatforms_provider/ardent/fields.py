@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import pydantic
@@ -14,11 +14,6 @@ _HOST = re.compile(
 )
 _IPV6 = re.compile(r"^\[?[0-9A-Fa-f:]+\]?$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-
-
-def field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
-    """A pydantic field with a description (schema) and a `fix` hint (CheckFailures)."""
-    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
 
 
 def _host(value: str) -> str:

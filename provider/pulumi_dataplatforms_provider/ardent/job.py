@@ -17,10 +17,10 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..checking import is_unknown, validate
+from ..checking import field, is_unknown, validate
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, Timeouts
-from .fields import NonEmpty, field
+from .fields import NonEmpty
 from .provider_base import ArdentProvider
 
 INPUT_KEYS = ("message", "safeMode", "triggers", "timeouts")

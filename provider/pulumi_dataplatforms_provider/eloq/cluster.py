@@ -7,7 +7,6 @@ only provider-side settings (`timeouts`, `adoptExisting`) update in place.
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
@@ -18,7 +17,7 @@ import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import PlatformProvider, auto_name
-from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, NotFoundError, PermissionDeniedError, ServerError
 from ..polling import WaitTimeoutError, wait_for
 from ..spec import ResourceSpec
@@ -38,23 +37,19 @@ REPLACE_KEYS = ("name", "region", "skuId", "sku", "zone")
 SECRET_OUTPUTS = ("username", "password", "connectionString")
 
 
-def _field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
-    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
-
-
 class SkuSelector(pydantic.BaseModel):
     """Choose a SKU by its attributes; it is looked up when the cluster is created."""
 
     model_config = pydantic.ConfigDict(extra="forbid")
 
-    type: SkuType = _field(SkuType.SERVERLESS, "Serverless or dedicated capacity.", "Use 'serverless' or 'dedicated'.")
-    module: EloqModule = _field(
+    type: SkuType = field(SkuType.SERVERLESS, "Serverless or dedicated capacity.", "Use 'serverless' or 'dedicated'.")
+    module: EloqModule = field(
         EloqModule.ELOQKV,
         "The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible).",
         "Use 'eloqkv' or 'eloqdoc'.",
     )
-    cloud: CloudProvider = _field(CloudProvider.AWS, "The cloud the cluster runs in.", "Use 'aws' or 'gcp'.")
-    name: str | None = _field(
+    cloud: CloudProvider = field(CloudProvider.AWS, "The cloud the cluster runs in.", "Use 'aws' or 'gcp'.")
+    name: str | None = field(
         None,
         "A SKU name, when several SKUs share type, module and cloud.",
         "Give a SKU name from eloq.get_skus().",
@@ -67,43 +62,43 @@ class ClusterInputs(pydantic.BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
 
-    name: str | None = _field(
+    name: str | None = field(
         None,
         "Cluster name (1-63 of `a-z0-9-`). Defaults to `<resource name>-<7 hex>`. Changing it replaces the cluster.",
         "Use 1-63 lower-case letters, digits and '-', starting and ending alphanumeric.",
         pattern=NAME_PATTERN,
     )
-    region: str = _field(
+    region: str = field(
         ...,
         "Cloud region, e.g. `us-west-1`. Changing it replaces the cluster.",
         "Give a cloud region such as 'us-west-1'.",
         pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$",
     )
-    sku_id: pydantic.PositiveInt | None = _field(
+    sku_id: pydantic.PositiveInt | None = field(
         None,
         "Numeric SKU id from `get_skus()`. Give this or `sku`. Changing it replaces the cluster.",
         "Give a positive integer id from eloq.get_skus().",
         alias="skuId",
     )
-    sku: SkuSelector | None = _field(
+    sku: SkuSelector | None = field(
         None,
         "SKU chosen by attributes. Give this or `skuId`. Changing it replaces the cluster.",
         "Give {type, module, cloud, name?}, e.g. {'type': 'serverless'}.",
     )
-    zone: str = _field(
+    zone: str = field(
         DEFAULT_ZONE,
         "Availability zone; defaults to `us-west-1a`, as the official client sends. Changing it replaces the cluster.",
         "Give a zone such as 'us-west-1a'.",
         pattern=r"^[a-z]{2}(-[a-z]+)+-\d+[a-z]$",
     )
-    adopt_existing: bool = _field(
+    adopt_existing: bool = field(
         False,
         "Take over a cluster that already has this name instead of failing (there is no `pulumi import`).",
         "Use true or false.",
         alias="adoptExisting",
         strict=True,
     )
-    timeouts: Timeouts | None = _field(
+    timeouts: Timeouts | None = field(
         None,
         "Operation timeouts (Pulumi's customTimeouts do not reach dynamic providers).",
         "Give {create, delete} durations such as '20m'.",
@@ -145,11 +140,6 @@ class ClusterOutputs(pydantic.BaseModel):
 
 def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
     return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
-
-
-def _sanitize(logical_name: str) -> str:
-    base = re.sub(r"[^a-z0-9-]+", "-", logical_name.lower()).strip("-") or "cluster"
-    return base[:55].rstrip("-")
 
 
 def cluster_name_of(resource_id: str) -> str:
@@ -214,7 +204,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             if _olds.get("name") and "name" in old_defaults:
                 inputs["name"] = _olds["name"]
             else:
-                inputs["name"] = auto_name(_sanitize(str(news.get("__logicalName") or "cluster")))
+                inputs["name"] = auto_name(str(news.get("__logicalName") or ""), "cluster")
             defaults.append("name")
         if news.get("zone") is None:
             inputs["zone"] = DEFAULT_ZONE

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,10 +18,6 @@ NAME_FIX = (
 
 def file_sha256(path: str) -> str:
     return hashlib.sha256(Path(path).expanduser().read_bytes()).hexdigest()
-
-
-def sanitize(logical_name: str) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", logical_name.lower()).strip("-")[:50] or "spark"
 
 
 class SparkProvider(PlatformProvider[SparkClient]):

@@ -17,12 +17,12 @@ import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import auto_name
-from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, ServerError
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, Timeouts
 from .client import SparkClient
-from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256, sanitize
+from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
 from .models import FolderInfo
 
 DEFAULT_CREATE_SECONDS = 120.0
@@ -41,60 +41,56 @@ REPLACE_KEYS = ("name",)
 UPDATE_KEYS = ("description", "category", "startDate", "launchDate", "coverImageHash")
 
 
-def _field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
-    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
-
-
 class FolderInputs(pydantic.BaseModel):
     """The inputs of a Spark folder."""
 
     model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
 
-    name: str | None = _field(
+    name: str | None = field(
         None,
         "Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>`. Changing it replaces the folder.",
         NAME_FIX,
         pattern=NAME_PATTERN,
     )
-    description: str = _field("", "Description; updated in place.", "Give a string.")
-    category: str = _field(
+    description: str = field("", "Description; updated in place.", "Give a string.")
+    category: str = field(
         "Other",
         "Category (see the tenant's categories); updated in place.",
         "Give a category name such as 'Other'.",
         min_length=1,
     )
-    start_date: str | None = _field(
+    start_date: str | None = field(
         None,
         "Start date (ISO 8601); updated in place.",
         "Use an ISO 8601 date such as '2026-01-01'.",
         alias="startDate",
     )
-    launch_date: str | None = _field(
+    launch_date: str | None = field(
         None,
         "Launch date (ISO 8601); updated in place.",
         "Use an ISO 8601 date such as '2026-06-01'.",
         alias="launchDate",
     )
-    cover_image: str | None = _field(
+    cover_image: str | None = field(
         None,
         "Path of a cover image file; a changed file is uploaded again.",
         "Give the path of an existing image file.",
         alias="coverImage",
     )
-    cover_image_hash: str | None = _field(
+    cover_image_hash: str | None = field(
         None,
         "SHA-256 of the cover image (computed).",
         "Leave unset; it is computed from coverImage.",
         alias="coverImageHash",
     )
-    adopt_existing: bool = _field(
+    adopt_existing: bool = field(
         False,
         "Manage a folder that already has this name instead of failing.",
         "Use true or false.",
         alias="adoptExisting",
         strict=True,
     )
-    timeouts: Timeouts | None = _field(
+    timeouts: Timeouts | None = field(
         None, "Operation timeouts.", "Give {create, update, delete} durations such as '2m'."
     )
 
@@ -148,7 +144,7 @@ class FolderProvider(SparkProvider):
             if olds.get("name") and "name" in (olds.get("__defaults") or []):
                 inputs["name"] = olds["name"]
             else:
-                inputs["name"] = auto_name(sanitize(str(news.get("__logicalName") or "folder")))
+                inputs["name"] = auto_name(str(news.get("__logicalName") or ""), "folder", max_base=50)
             defaults.append("name")
         for key, default in (("category", "Other"), ("description", "")):
             if news.get(key) is None:

@@ -20,12 +20,12 @@ import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import auto_name
-from ..checking import ENGINE_KEYS, is_unknown, validate
+from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, NotFoundError, ServerError
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, Timeouts
 from .client import SparkClient
-from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256, sanitize
+from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
 
 DEFAULT_CREATE_SECONDS = 10 * 60.0
 INPUT_KEYS = (
@@ -46,66 +46,62 @@ REPLACE_KEYS = ("folder", "name")
 PUBLISH_KEYS = ("fileHash",)
 
 
-def _field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
-    return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)
-
-
 class ServiceInputs(pydantic.BaseModel):
     """The inputs of a Spark service."""
 
     model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
 
-    folder: str = _field(
+    folder: str = field(
         ..., "Name of the folder holding the service. Changing it replaces the service.", NAME_FIX, pattern=NAME_PATTERN
     )
-    name: str | None = _field(
+    name: str | None = field(
         None,
         "Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service.",
         NAME_FIX,
         pattern=NAME_PATTERN,
     )
-    file: str = _field(
+    file: str = field(
         ...,
         "Path of the Excel workbook (.xlsx). A changed file publishes a new version.",
         "Give the path of an existing .xlsx file.",
         pattern=r"(?i)\.xlsx$",
     )
-    file_hash: str | None = _field(
+    file_hash: str | None = field(
         None,
         "SHA-256 of the workbook (computed from `file`).",
         "Leave unset; it is computed from file.",
         alias="fileHash",
     )
-    versioning: Literal["major", "minor", "patch"] = _field(
+    versioning: Literal["major", "minor", "patch"] = field(
         "minor", "Which part of the semantic version a new workbook bumps.", "Use 'major', 'minor' or 'patch'."
     )
-    label: str | None = _field(None, "Version label of versions published from now on.", "Give a string.")
-    release_notes: str | None = _field(
+    label: str | None = field(None, "Version label of versions published from now on.", "Give a string.")
+    release_notes: str | None = field(
         None, "Release notes of versions published from now on.", "Give a string.", alias="releaseNotes"
     )
-    tags: list[str] | None = _field(
+    tags: list[str] | None = field(
         None, "Tags of versions published from now on.", "Give a list of strings without commas."
     )
-    effective_start_date: str | None = _field(
+    effective_start_date: str | None = field(
         None,
         "Effective start of versions published from now on (ISO 8601).",
         "Use an ISO 8601 date.",
         alias="effectiveStartDate",
     )
-    effective_end_date: str | None = _field(
+    effective_end_date: str | None = field(
         None,
         "Effective end of versions published from now on (ISO 8601).",
         "Use an ISO 8601 date.",
         alias="effectiveEndDate",
     )
-    adopt_existing: bool = _field(
+    adopt_existing: bool = field(
         False,
         "Publish onto a service that already exists instead of failing.",
         "Use true or false.",
         alias="adoptExisting",
         strict=True,
     )
-    timeouts: Timeouts | None = _field(
+    timeouts: Timeouts | None = field(
         None,
         "Operation timeouts (upload + compile + publish for create and update).",
         "Give {create, update, delete} durations such as '10m'.",
@@ -167,7 +163,7 @@ class ServiceProvider(SparkProvider):
             if olds.get("name") and "name" in (olds.get("__defaults") or []):
                 inputs["name"] = olds["name"]
             else:
-                inputs["name"] = auto_name(sanitize(str(news.get("__logicalName") or "service")))
+                inputs["name"] = auto_name(str(news.get("__logicalName") or ""), "service", max_base=50)
             defaults.append("name")
         if news.get("versioning") is None:
             inputs["versioning"] = "minor"
