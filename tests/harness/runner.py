@@ -133,12 +133,18 @@ def host_logs(path: Path) -> list[str]:
     return [line for line in path.read_text(errors="replace").splitlines() if line.startswith(LOG_PREFIXES)]
 
 
+def program_directory(program: str) -> Path:
+    """Where the engine starts plugins: the program's directory (plugin context `Pwd`), else the repo root."""
+    path = Path(program)
+    return path.resolve() if path.is_dir() else REPO_ROOT
+
+
 def execute(op: str, program: str, files: StackFiles, preview: bool) -> dict[str, Any]:
     """Run `op` and return the result document."""
     config = files.load_config()
     stderr_path = next_log_path(files.workdir)
     env = host_env(config, files.project)
-    engine = Engine(files, lambda: ProviderHost(env, REPO_ROOT, stderr_path), config, preview)
+    engine = Engine(files, lambda: ProviderHost(env, program_directory(program), stderr_path), config, preview)
     logs: list[str] = []
     error: str | None = None
     try:
