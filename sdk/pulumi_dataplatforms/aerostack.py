@@ -50,23 +50,27 @@ class SqlMigrationArgs:
     """The arguments of a SQL migration."""
 
     up: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """SQL statements applied in order, one per call. Editing them replaces the migration (old `down` first)."""
+    """SQL statements applied in order, one per `db/query` call. Editing them replaces the migration (`down` of the
+    old version runs first, then the new `up`)."""
     down: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    """SQL statements run in order on destroy or replacement."""
+    """SQL statements run in order when the migration is destroyed or replaced. Updated in place."""
     verify: pulumi.Input[str] | None = None
-    """Read-only query that must return a row while the migration is in effect (checked on refresh)."""
+    """A read-only query that must run and return at least one row while the migration is in effect; refresh uses it
+    to notice a migration rolled back outside Pulumi. Updated in place."""
     migration_id: pulumi.Input[str] | None = None
-    """Id in the bookkeeping table; defaults to the resource name."""
+    """Id recorded in the bookkeeping table. Defaults to the resource name. Changing it replaces the migration."""
     bookkeeping_table: pulumi.Input[str] | None = None
-    """Bookkeeping table name; defaults to `_pulumi_migrations`."""
+    """Table in your database that records applied migrations (id, checksum, applied_at)."""
 
 
 class SqlMigration(DataPlatformResource, module="aerostack", name="SqlMigration"):
-    """Declarative schema change through `db/query`, recorded (id + checksum) in your database.
+    """A SQL migration applied through Aerostack `db/query`: `up` statements run in order, one per call, and the
+    migration is recorded (id + checksum) in a bookkeeping table in your database, so re-applying is a no-op.
+    Refresh drops it from state when the record is gone or `verify` fails; destroy runs `down`.
 
-    Statements run one per call (each its own transaction): a failing statement stops the
-    migration, names its index and the database's message, and the migration is not recorded;
-    statements before it stay applied.
+    Each statement is its own transaction: a failing statement stops the migration, names its index
+    and the database's message, and the migration is not recorded; statements before it stay applied.
+    The bookkeeping table defaults to `_pulumi_migrations`.
     """
 
     _args_type = SqlMigrationArgs
@@ -74,10 +78,11 @@ class SqlMigration(DataPlatformResource, module="aerostack", name="SqlMigration"
 
     migration_id: pulumi.Output[str]
     checksum: pulumi.Output[str]
-    """SHA-256 of the `up` statements."""
+    """SHA-256 of the `up` statements, as recorded."""
     applied_at: pulumi.Output[str]
+    """When the migration was recorded (ISO 8601)."""
     statements_applied: pulumi.Output[int]
-    """`up` statements this stack ran (0 when an identical record already existed)."""
+    """How many `up` statements this stack ran (0 when it adopted a record)."""
 
     def __init__(
         self, resource_name: str, args: SqlMigrationArgs | None = None,
@@ -93,17 +98,16 @@ class CacheEntryArgs:
     key: pulumi.Input[str]
     """Cache key. Changing it replaces the entry."""
     value: pulumi.Input[Any] | None = None
-    """Any JSON value. Give this or `value_json`."""
+    """The value: any JSON value (object, array, string, number, bool). Give this or `value_json`."""
     value_json: pulumi.Input[str] | None = None
-    """The value as JSON text. Give this or `value`."""
+    """The value as JSON text, parsed before it is stored. Give this or `value`."""
     ttl: pulumi.Input[int] | None = None
-    """Time to live in seconds; unset means no expiry."""
+    """Time to live in seconds (at least 1); none means the entry does not expire."""
 
 
 class CacheEntry(DataPlatformResource, module="aerostack", name="CacheEntry"):
-    """A JSON value in the Aerostack cache; refresh detects a changed or expired value.
-
-    The API has no delete: destroy overwrites the entry with null and a 1-second ttl.
+    """A JSON value in the Aerostack cache. Refresh detects a changed or expired value. The API has no delete:
+    destroy overwrites the entry with null and a ttl of 1s, the shortest the API allows.
     """
 
     _args_type = CacheEntryArgs
@@ -113,6 +117,7 @@ class CacheEntry(DataPlatformResource, module="aerostack", name="CacheEntry"):
     value: pulumi.Output[Any]
     ttl: pulumi.Output[int | None]
     expires_at: pulumi.Output[str | None]
+    """When the ttl ends (ISO 8601)."""
 
     def __init__(
         self, resource_name: str, args: CacheEntryArgs | None = None,
@@ -126,20 +131,21 @@ class StorageObjectArgs:
     """The arguments of a stored object."""
 
     key: pulumi.Input[str]
-    """Storage key/path. Changing it replaces the object."""
+    """Storage key/path, e.g. `assets/logo.svg`. Changing it replaces the object."""
     source: pulumi.Input[str] | None = None
-    """Local file to upload (streamed; its content hash is tracked so edits re-upload)."""
+    """Local file to upload (streamed). Give this or `content`."""
     content: pulumi.Input[str] | None = None
-    """Inline text content instead of a file."""
+    """Inline text content (UTF-8). Give this or `source`."""
     content_type: pulumi.Input[str] | None = None
-    """MIME type; guessed from the file name when unset."""
+    """Content type; guessed from the file name when unset."""
 
 
 class StorageObject(DataPlatformResource, module="aerostack", name="StorageObject"):
-    """A file uploaded to Aerostack storage, served at `url`.
+    """A file uploaded to Aerostack storage (streamed), served at `url`. Aerostack has no read and no delete
+    endpoint for objects: drift is never detected, and destroy leaves the object in place (with a warning).
+    Editing the source file re-uploads it.
 
-    Aerostack has no read and no delete endpoint for objects: drift is never detected, and
-    destroy only warns that the object stays in storage.
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
     """
 
     _args_type = StorageObjectArgs
@@ -147,9 +153,11 @@ class StorageObject(DataPlatformResource, module="aerostack", name="StorageObjec
 
     key: pulumi.Output[str]
     url: pulumi.Output[str]
-    """Where the object is served."""
+    """Where the object is served, as the upload returned it."""
     size: pulumi.Output[int]
+    """Bytes uploaded."""
     source_hash: pulumi.Output[str | None]
+    """SHA-256 of `source`, computed during check (not set by you)."""
 
     def __init__(
         self, resource_name: str, args: StorageObjectArgs | None = None,

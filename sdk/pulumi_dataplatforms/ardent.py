@@ -81,6 +81,7 @@ class TableArgs:
     """A table, by name."""
 
     name: pulumi.Input[str]
+    """Table name."""
 
 
 @dataclass(kw_only=True)
@@ -88,6 +89,7 @@ class CollectionArgs:
     """A MongoDB collection, by name."""
 
     name: pulumi.Input[str]
+    """Collection name."""
 
 
 @dataclass(kw_only=True)
@@ -95,22 +97,27 @@ class DatabaseArgs:
     """A database, by name."""
 
     name: pulumi.Input[str]
+    """Database name."""
 
 
 @dataclass(kw_only=True)
 class MongoDatabaseArgs:
-    """A MongoDB database and its collections."""
+    """A MongoDB database and the collections Ardent should use."""
 
     name: pulumi.Input[str]
+    """Database name."""
     collections: pulumi.Input[list[CollectionArgs]]
+    """Collections of this database."""
 
 
 @dataclass(kw_only=True)
 class SupabaseDatabaseArgs:
-    """A Supabase database and (optionally) its tables; empty lets Ardent detect them."""
+    """A Supabase database and (optionally) its tables."""
 
     name: pulumi.Input[str]
+    """Database (schema) name."""
     tables: pulumi.Input[list[TableArgs]] | None = None
+    """Tables; empty lets Ardent detect them."""
 
 
 @dataclass(kw_only=True)
@@ -118,15 +125,19 @@ class DatabricksDatabaseArgs:
     """A Databricks database (schema) and its tables."""
 
     name: pulumi.Input[str]
+    """Database (schema) name."""
     tables: pulumi.Input[list[TableArgs]]
+    """Tables of this database."""
 
 
 @dataclass(kw_only=True)
 class CatalogArgs:
-    """A Databricks catalog and its databases."""
+    """A Databricks (Unity) catalog and its databases."""
 
     name: pulumi.Input[str]
+    """Catalog name."""
     databases: pulumi.Input[list[DatabricksDatabaseArgs]]
+    """Databases of this catalog."""
 
 
 # configuration args -----------------------------------------------------------------------
@@ -137,11 +148,12 @@ class MongoDbConfigArgs:
     """MongoDB (`mongodb`)."""
 
     connection_string: pulumi.Input[str]
-    """MongoDB URI (`mongodb://` or `mongodb+srv://`; secret)."""
+    """MongoDB URI (usually embeds credentials; secret)."""
     databases: pulumi.Input[list[MongoDatabaseArgs]]
-    """At least one database with its collections."""
+    """Databases and their collections."""
     config_id: pulumi.Input[str] | None = None
-    """The configuration id; defaults to a UUID generated once. Changing it replaces the resource."""
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -149,16 +161,18 @@ class PostgresConfigArgs:
     """PostgreSQL (`postgreSQL`); sent as `Hostname`/`Port`."""
 
     hostname: pulumi.Input[str]
-    """Server host name, without a scheme."""
+    """Server host name (wire `Hostname`)."""
     port: pulumi.Input[str]
-    """Port as a string, e.g. `"5432"`."""
+    """Server port as a string (wire `Port`), e.g. `'5432'`."""
     username: pulumi.Input[str]
+    """User name."""
     password: pulumi.Input[str]
     """Password (secret)."""
     databases: pulumi.Input[list[DatabaseArgs]]
-    """At least one database."""
+    """Databases Ardent should use."""
     config_id: pulumi.Input[str] | None = None
-    """The configuration id; defaults to a UUID generated once. Changing it replaces the resource."""
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -166,13 +180,18 @@ class MySqlConfigArgs:
     """MySQL (`mysql`)."""
 
     host: pulumi.Input[str]
+    """Server host name."""
     port: pulumi.Input[str]
-    """Port as a string, e.g. `"3306"`."""
+    """Server port as a string, e.g. `'3306'`."""
     username: pulumi.Input[str]
+    """User name."""
     password: pulumi.Input[str]
     """Password (secret)."""
     databases: pulumi.Input[list[DatabaseArgs]]
+    """Databases Ardent should use."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -182,11 +201,16 @@ class SnowflakeConfigArgs:
     account: pulumi.Input[str]
     """Account identifier, e.g. `xy12345.eu-west-1`."""
     user: pulumi.Input[str]
+    """User name."""
     password: pulumi.Input[str]
     """Password (secret)."""
     warehouse: pulumi.Input[str]
+    """Warehouse to run queries in."""
     databases: pulumi.Input[list[DatabaseArgs]]
+    """Databases Ardent should use."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -196,12 +220,16 @@ class AzureSqlServerConfigArgs:
     server: pulumi.Input[str]
     """Server host, e.g. `acme.database.windows.net`."""
     username: pulumi.Input[str]
+    """User name."""
     password: pulumi.Input[str]
     """Password (secret)."""
     version: pulumi.Input[str]
-    """ODBC driver version as a string, e.g. `"18"`."""
+    """ODBC driver version as a string, e.g. `'18'`."""
     databases: pulumi.Input[list[DatabaseArgs]]
+    """Databases Ardent should use."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -209,12 +237,14 @@ class SupabaseConfigArgs:
     """Supabase (`supabase`)."""
 
     project_url: pulumi.Input[str]
-    """`https://<ref>.supabase.co`."""
+    """Project URL, e.g. `https://abc.supabase.co`."""
     api_key: pulumi.Input[str]
-    """Service-role key (secret)."""
+    """Service-role API key (secret)."""
     databases: pulumi.Input[list[SupabaseDatabaseArgs]] | None = None
-    """Databases and tables; omitted or empty lets Ardent detect them."""
+    """Databases and tables; empty (the default) lets Ardent detect them."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -222,16 +252,20 @@ class AirflowConfigArgs:
     """Apache Airflow (`airflow`) and the repository holding its DAGs."""
 
     github_token: pulumi.Input[str]
-    """GitHub token (secret)."""
+    """GitHub token for the DAG repository (secret)."""
     repo: pulumi.Input[str]
-    """`owner/name`."""
+    """DAG repository, `owner/name`."""
     dag_path: pulumi.Input[str]
+    """Folder of the DAGs in the repository."""
     host: pulumi.Input[str]
     """Airflow web server URL or host."""
     username: pulumi.Input[str]
+    """Airflow user name."""
     password: pulumi.Input[str]
     """Airflow password (secret)."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -239,11 +273,16 @@ class DatabricksConfigArgs:
     """Databricks SQL (`databricks`): catalogs -> databases -> tables."""
 
     server_hostname: pulumi.Input[str]
+    """Workspace host, e.g. `adb-123.azuredatabricks.net`."""
     http_path: pulumi.Input[str]
+    """SQL warehouse HTTP path, e.g. `/sql/1.0/warehouses/abc`."""
     access_token: pulumi.Input[str]
     """Personal access token (secret)."""
     catalogs: pulumi.Input[list[CatalogArgs]]
+    """Catalogs, their databases and tables."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -251,13 +290,18 @@ class DatabricksJobsConfigArgs:
     """Databricks Jobs (`databricksJobs`)."""
 
     workspace_url: pulumi.Input[str]
+    """Workspace URL, e.g. `https://adb-123.azuredatabricks.net`."""
     access_token: pulumi.Input[str]
-    """Databricks token (secret)."""
+    """Databricks access token (secret)."""
     github_token: pulumi.Input[str]
-    """GitHub token (secret)."""
+    """GitHub token for the repository (secret)."""
     repo: pulumi.Input[str]
+    """Repository, `owner/name`."""
     repo_path: pulumi.Input[str]
+    """Path of the jobs in the repository."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 @dataclass(kw_only=True)
@@ -265,10 +309,12 @@ class TigerBeetleConfigArgs:
     """TigerBeetle (`tigerbeetle`)."""
 
     cluster_id: pulumi.Input[str]
-    """Cluster id as a decimal string, e.g. `"0"`."""
+    """Cluster id as a decimal string, e.g. `'0'`."""
     replica_addresses: pulumi.Input[list[pulumi.Input[str]]]
-    """`host:port` (or port) of each replica."""
+    """Replica addresses, `host:port` or a port, e.g. `['10.0.0.1:3000']`."""
     config_id: pulumi.Input[str] | None = None
+    """The configuration id sent to Ardent. Defaults to a UUID generated once and kept for the life of the resource;
+    set it to take over a configuration that already exists. Changing it replaces the resource."""
 
 
 # configuration resources ------------------------------------------------------------------
@@ -297,7 +343,11 @@ class _Config(DataPlatformResource):
 
 
 class MongoDbConfig(_Config, module="ardent", name="MongoDbConfig"):
-    """An Ardent MongoDB configuration. Field changes update in place. No drift detection (no read endpoint)."""
+    """An Ardent MongoDB data-source configuration (`mongodb`). The id is chosen client-side once and kept; every field
+    change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = MongoDbConfigArgs
     _wire_type = "mongodb"
@@ -311,7 +361,11 @@ class MongoDbConfig(_Config, module="ardent", name="MongoDbConfig"):
 
 
 class PostgresConfig(_Config, module="ardent", name="PostgresConfig"):
-    """An Ardent PostgreSQL configuration. Field changes update in place. No drift detection (no read endpoint)."""
+    """An Ardent PostgreSQL data-source configuration (`postgreSQL`). The id is chosen client-side once and kept; every
+    field change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = PostgresConfigArgs
     _wire_type = "postgreSQL"
@@ -328,7 +382,11 @@ class PostgresConfig(_Config, module="ardent", name="PostgresConfig"):
 
 
 class MySqlConfig(_Config, module="ardent", name="MySqlConfig"):
-    """An Ardent MySQL configuration. Field changes update in place. No drift detection (no read endpoint)."""
+    """An Ardent MySQL data-source configuration (`mysql`). The id is chosen client-side once and kept; every field
+    change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = MySqlConfigArgs
     _wire_type = "mysql"
@@ -344,7 +402,11 @@ class MySqlConfig(_Config, module="ardent", name="MySqlConfig"):
 
 
 class SnowflakeConfig(_Config, module="ardent", name="SnowflakeConfig"):
-    """An Ardent Snowflake configuration. Field changes update in place. No drift detection (no read endpoint)."""
+    """An Ardent Snowflake data-source configuration (`snowflake`). The id is chosen client-side once and kept; every
+    field change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = SnowflakeConfigArgs
     _wire_type = "snowflake"
@@ -360,7 +422,11 @@ class SnowflakeConfig(_Config, module="ardent", name="SnowflakeConfig"):
 
 
 class AzureSqlServerConfig(_Config, module="ardent", name="AzureSqlServerConfig"):
-    """An Ardent Azure SQL Server configuration. Field changes update in place. No drift detection."""
+    """An Ardent Azure SQL Server data-source configuration (`azureSQLServer`). The id is chosen client-side once and
+    kept; every field change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = AzureSqlServerConfigArgs
     _wire_type = "azureSQLServer"
@@ -375,7 +441,11 @@ class AzureSqlServerConfig(_Config, module="ardent", name="AzureSqlServerConfig"
 
 
 class SupabaseConfig(_Config, module="ardent", name="SupabaseConfig"):
-    """An Ardent Supabase configuration. Field changes update in place. No drift detection (no read endpoint)."""
+    """An Ardent Supabase data-source configuration (`supabase`). The id is chosen client-side once and kept; every
+    field change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = SupabaseConfigArgs
     _wire_type = "supabase"
@@ -390,7 +460,11 @@ class SupabaseConfig(_Config, module="ardent", name="SupabaseConfig"):
 
 
 class AirflowConfig(_Config, module="ardent", name="AirflowConfig"):
-    """An Ardent Airflow configuration. Field changes update in place. No drift detection (no read endpoint)."""
+    """An Ardent Airflow data-source configuration (`airflow`). The id is chosen client-side once and kept; every field
+    change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = AirflowConfigArgs
     _wire_type = "airflow"
@@ -406,7 +480,11 @@ class AirflowConfig(_Config, module="ardent", name="AirflowConfig"):
 
 
 class DatabricksConfig(_Config, module="ardent", name="DatabricksConfig"):
-    """An Ardent Databricks SQL configuration. Field changes update in place. No drift detection."""
+    """An Ardent Databricks SQL data-source configuration (`databricks`). The id is chosen client-side once and kept;
+    every field change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = DatabricksConfigArgs
     _wire_type = "databricks"
@@ -421,7 +499,11 @@ class DatabricksConfig(_Config, module="ardent", name="DatabricksConfig"):
 
 
 class DatabricksJobsConfig(_Config, module="ardent", name="DatabricksJobsConfig"):
-    """An Ardent Databricks Jobs configuration. Field changes update in place. No drift detection."""
+    """An Ardent Databricks Jobs data-source configuration (`databricksJobs`). The id is chosen client-side once and
+    kept; every field change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = DatabricksJobsConfigArgs
     _wire_type = "databricksJobs"
@@ -437,7 +519,11 @@ class DatabricksJobsConfig(_Config, module="ardent", name="DatabricksJobsConfig"
 
 
 class TigerBeetleConfig(_Config, module="ardent", name="TigerBeetleConfig"):
-    """An Ardent TigerBeetle configuration. Field changes update in place. No drift detection."""
+    """An Ardent TigerBeetle data-source configuration (`tigerbeetle`). The id is chosen client-side once and kept;
+    every field change is an in-place update (Ardent's set is an upsert).
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = TigerBeetleConfigArgs
     _wire_type = "tigerbeetle"
@@ -456,9 +542,11 @@ class TigerBeetleConfig(_Config, module="ardent", name="TigerBeetleConfig"):
 
 @dataclass(kw_only=True)
 class ConnectorTimeoutsArgs:
-    """How long the create (POST + discover + selection + index) may take."""
+    """How long each operation may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
+    """How long the create (POST + discover + selection + index) may take: a duration like `'10m'` or seconds
+    (default 10m)."""
 
 
 @dataclass(kw_only=True)
@@ -466,28 +554,34 @@ class ConnectorArgs:
     """The arguments of an Ardent connector; every change replaces it."""
 
     service_name: pulumi.Input[str]
-    """e.g. `postgresql`, `snowflake`, `mongodb`, `mysql`, `airflow`."""
+    """Service kind, e.g. `postgresql`, `snowflake`, `mongodb`, `mysql`, `airflow`. Changing it replaces."""
     connection_details: pulumi.Input[dict[str, Any]]
-    """Free-form connection parameters (stored as a secret)."""
+    """Connection parameters for the service (free-form, e.g. host, port, database, username, password); stored as
+    a secret. Changing it replaces."""
     name: pulumi.Input[str] | None = None
-    """Friendly name; defaults to `<resource name>-<7 hex>`."""
+    """Friendly name. Defaults to `<resource name>-<7 hex>`, which also identifies an interrupted create. Changing it
+    replaces."""
     selected_paths: pulumi.Input[list[pulumi.Input[str]]] | None = None
-    """Paths to index, e.g. `["public.users"]`."""
+    """Paths to index, e.g. `['public.users']`; omitted indexes what discovery finds. Changing it replaces."""
     timeouts: pulumi.Input[ConnectorTimeoutsArgs] | None = None
+    """Operation timeouts (`create`)."""
 
 
 class Connector(DataPlatformResource, module="ardent", name="Connector"):
-    """An Ardent connector: create, discover, select and index as one create; any change replaces it.
+    """An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change
+    replaces it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be
+    detected.
 
-    A setup failure deletes the half-made connector. No drift detection (no read endpoint).
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
     """
 
     _args_type = ConnectorArgs
     _output_names = ("connector_id", "status")
 
     connector_id: pulumi.Output[str]
-    """The server-assigned connector id."""
+    """The server-assigned connector id (also the resource id)."""
     status: pulumi.Output[str | None]
+    """The status the create answer reported, if any."""
     name: pulumi.Output[str]
     connection_details: pulumi.Output[dict[str, Any]]
 
@@ -500,9 +594,10 @@ class Connector(DataPlatformResource, module="ardent", name="Connector"):
 
 @dataclass(kw_only=True)
 class JobTimeoutsArgs:
-    """How long the run may take (default 50 minutes, as the official client)."""
+    """How long each operation may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
+    """How long the run may take: a duration like `'50m'` or seconds (default 50m, as the official client)."""
 
 
 @dataclass(kw_only=True)
@@ -510,24 +605,33 @@ class JobArgs:
     """The arguments of an Ardent job; a change of message, safe_mode or triggers re-runs it (replace)."""
 
     message: pulumi.Input[str]
-    """The task the job runs once on create."""
+    """The message (task) the job runs once on create. Changing it re-runs (replaces) the job."""
     safe_mode: pulumi.Input[bool] | None = None
+    """Run in Ardent's safe mode. Changing it re-runs (replaces) the job."""
     triggers: pulumi.Input[Any] | None = None
-    """Any values; a change re-runs the job."""
+    """Any values; when they change the job is re-run (replaced)."""
     timeouts: pulumi.Input[JobTimeoutsArgs] | None = None
+    """`create` bounds the whole run (default 50m); `delete` is unused."""
 
 
 class Job(DataPlatformResource, module="ardent", name="Job"):
-    """An Ardent job, run once on create (createJob + APIChat); delete removes it. No drift detection."""
+    """An Ardent job: runs its message once on create (createJob + APIChat) and keeps the answer. Changing
+    `message`, `safe_mode` or `triggers` re-runs it by replacement; delete removes the job. Drift cannot be detected.
+
+    Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
+    """
 
     _args_type = JobArgs
     _output_names = ("job_id", "files_share_name", "user_id", "response")
 
     job_id: pulumi.Output[str]
+    """The server-assigned job id (also the resource id)."""
     files_share_name: pulumi.Output[str]
+    """The job's file share."""
     user_id: pulumi.Output[str | None]
+    """The user the job belongs to."""
     response: pulumi.Output[Any]
-    """The APIChat answer, as returned."""
+    """The APIChat answer of the run, as returned."""
 
     def __init__(
         self, resource_name: str, args: JobArgs | None = None, opts: pulumi.ResourceOptions | None = None,

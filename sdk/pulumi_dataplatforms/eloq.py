@@ -45,12 +45,12 @@ class ClusterSkuArgs:
 
 @dataclass(kw_only=True)
 class ClusterTimeoutsArgs:
-    """How long operations may take: durations like `'20m'` or seconds."""
+    """How long each operation may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
-    """Until the cluster is `available` (default 20m)."""
+    """Until the cluster is `available`: a duration like `'20m'` or seconds (default 20m)."""
     delete: pulumi.Input[str | float] | None = None
-    """Until the cluster is gone (default 20m)."""
+    """Until the cluster is gone: a duration like `'20m'` or seconds (default 20m)."""
 
 
 @dataclass(kw_only=True)
@@ -74,7 +74,10 @@ class ClusterArgs:
 
 
 class Cluster(DataPlatformResource, module="eloq", name="Cluster"):
-    """An Eloq database cluster; created when it is `available`, deleted when it is gone."""
+    """An Eloq database cluster (EloqKV or EloqDoc). Create waits until the cluster is `available`; delete waits
+    until it is gone. Eloq has no update endpoint, so every property the API sees replaces the cluster. Refresh
+    reads the cluster back and drops it from state when it was deleted.
+    """
 
     _args_type = ClusterArgs
     _output_names = (
@@ -103,9 +106,33 @@ class Cluster(DataPlatformResource, module="eloq", name="Cluster"):
     connection_string: pulumi.Output[str]
     """`redis://` (EloqKV) or `mongodb://` (EloqDoc) URL with credentials (secret)."""
     version: pulumi.Output[str]
+    """Engine version."""
     created_at: pulumi.Output[str]
+    """Creation time (ISO 8601)."""
     module_type: pulumi.Output[str]
+    """Engine, e.g. `EloqKV`."""
     cloud_provider: pulumi.Output[str]
+    """Cloud provider, e.g. `aws`."""
+    deploy_mode: pulumi.Output[str]
+    """Deployment mode, e.g. `txWithInternalLog`."""
+    elb_state: pulumi.Output[str]
+    """Load-balancer state, e.g. `active`."""
+    org_name: pulumi.Output[str]
+    """Organisation that owns the cluster."""
+    project_name: pulumi.Output[str]
+    """Project that holds the cluster."""
+    tx_cpu_limit: pulumi.Output[float]
+    """Transaction-service CPU limit."""
+    tx_memory_mi_limit: pulumi.Output[float]
+    """Transaction-service memory limit (MiB)."""
+    tx_replica: pulumi.Output[int]
+    """Transaction-service replicas."""
+    log_cpu_limit: pulumi.Output[float]
+    """Log-service CPU limit."""
+    log_memory_mi_limit: pulumi.Output[float]
+    """Log-service memory limit (MiB)."""
+    log_replica: pulumi.Output[int]
+    """Log-service replicas."""
 
     def __init__(
         self,

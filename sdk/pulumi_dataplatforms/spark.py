@@ -31,11 +31,14 @@ __all__ = ["Folder", "FolderArgs", "Service", "ServiceArgs", "TimeoutsArgs", "cl
 
 @dataclass(kw_only=True)
 class TimeoutsArgs:
-    """How long operations may take: durations like `'10m'` or seconds."""
+    """How long each operation may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
+    """How long a create may take: a duration like `'10m'` or seconds (default 2m for a folder, 10m for a service)."""
     update: pulumi.Input[str | float] | None = None
+    """How long publishing a changed workbook may take (services only; default 10m)."""
     delete: pulumi.Input[str | float] | None = None
+    """Not used: a delete is a single call."""
 
 
 @dataclass(kw_only=True)
@@ -47,7 +50,7 @@ class FolderArgs:
     description: pulumi.Input[str] | None = None
     """Description; updated in place."""
     category: pulumi.Input[str] | None = None
-    """Category (default `Other`); updated in place."""
+    """Category (see the tenant's categories); updated in place."""
     start_date: pulumi.Input[str] | None = None
     """Start date (ISO 8601); updated in place."""
     launch_date: pulumi.Input[str] | None = None
@@ -61,7 +64,9 @@ class FolderArgs:
 
 
 class Folder(DataPlatformResource, module="spark", name="Folder"):
-    """A Spark folder. Deleting it deletes all its services."""
+    """A Coherent Spark folder. The name replaces; description, category, dates and cover image update in place.
+    Deleting a folder deletes all its services. An existing folder is adopted only with adoptExisting.
+    """
 
     _args_type = FolderArgs
     _output_names = ("folder_id", "status", "created_at", "cover_image_path", "cover_image_hash")
@@ -72,8 +77,13 @@ class Folder(DataPlatformResource, module="spark", name="Folder"):
     folder_id: pulumi.Output[str]
     """The folder's uuid."""
     status: pulumi.Output[str | None]
+    """Folder status (set at creation, `Design`)."""
     created_at: pulumi.Output[str | None]
+    """Creation time."""
     cover_image_path: pulumi.Output[str | None]
+    """Where Spark keeps the cover image."""
+    cover_image_hash: pulumi.Output[str | None]
+    """SHA-256 of the cover image (computed)."""
 
     def __init__(
         self,
@@ -96,7 +106,7 @@ class ServiceArgs:
     name: pulumi.Input[str] | None = None
     """Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service."""
     versioning: pulumi.Input[Literal["major", "minor", "patch"]] | None = None
-    """Which part of the semantic version a new workbook bumps (default `minor`)."""
+    """Which part of the semantic version a new workbook bumps."""
     label: pulumi.Input[str] | None = None
     """Version label of versions published from now on."""
     release_notes: pulumi.Input[str] | None = None
@@ -110,11 +120,14 @@ class ServiceArgs:
     adopt_existing: pulumi.Input[bool] | None = None
     """Publish onto a service that already exists instead of failing."""
     timeouts: pulumi.Input[TimeoutsArgs] | None = None
-    """Operation timeouts (upload + compile + publish)."""
+    """Operation timeouts (upload + compile + publish for create and update)."""
 
 
 class Service(DataPlatformResource, module="spark", name="Service"):
-    """A Spark service; a changed workbook publishes a new version of it."""
+    """A Coherent Spark service: an Excel workbook (Xinput_/Xoutput_ names) uploaded, compiled and published.
+    Folder and name replace; a changed workbook publishes a new version of the same service. Create is
+    transactional; refresh detects a service deleted or re-published outside Pulumi.
+    """
 
     _args_type = ServiceArgs
     _output_names = (
@@ -132,17 +145,23 @@ class Service(DataPlatformResource, module="spark", name="Service"):
     folder: pulumi.Output[str]
     name: pulumi.Output[str]
     file_hash: pulumi.Output[str]
-    """SHA-256 of the published workbook."""
+    """SHA-256 of the workbook (computed from `file`)."""
     service_id: pulumi.Output[str]
+    """The service's uuid."""
     version_id: pulumi.Output[str]
     """The latest version's uuid."""
     version: pulumi.Output[str]
     """The latest semantic version, e.g. `0.2.0`."""
     versions: pulumi.Output[list[dict[str, Any]]]
+    """Every version, newest first: {id, version, createdAt, label}."""
     version_count: pulumi.Output[int]
+    """Number of versions."""
     input_names: pulumi.Output[list[str]]
+    """The model's inputs (Xinput_ names)."""
     output_names: pulumi.Output[list[str]]
+    """The model's outputs (Xoutput_ names)."""
     execute_url: pulumi.Output[str]
+    """The v3 execute endpoint of the service."""
 
     def __init__(
         self,
