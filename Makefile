@@ -33,7 +33,10 @@ lint: install
 	$(BIN)/mypy
 
 schema: install
-	$(BIN)/python -m pulumi_dataplatforms_provider.schema > schema.json
+	$(BIN)/python -m pulumi_dataplatforms_provider.generate
+
+schema-check: install
+	$(BIN)/python -m pulumi_dataplatforms_provider.generate --check
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -3,7 +3,8 @@
     python -m pulumi_dataplatforms_provider.schema > schema.json   # what `make schema` runs
 
 Property types, descriptions and enums come from each resource's pydantic models; replace
-and secret flags from its spec; config variables from the platform settings.
+and secret flags from its spec; config variables from the platform settings. Each resource's
+description ends with its example manifest, in the shortcodes Pulumi's docs generator reads.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import sys
 from typing import Any
 
+from .generate.shortcodes import with_example
 from .registry import PLATFORMS
 from .spec import ResourceSpec
 
@@ -98,7 +100,7 @@ def _resource(spec: ResourceSpec, types: _TypeCollector) -> dict[str, Any]:
             "\n\nDrift detection: none. The platform has no read endpoint, so refresh keeps the recorded state."
         )
     return {
-        "description": description,
+        "description": with_example(description, f"{spec.name} in a YAML manifest", spec.example),
         "inputProperties": input_props,
         "requiredInputs": sorted(set(inputs.get("required", [])) - set(computed)),
         "properties": {**{k: dict(v) for k, v in input_props.items()}, **computed, **output_props},

@@ -24,6 +24,9 @@ class ResourceSpec:
     inputs: type[pydantic.BaseModel]
     outputs: type[pydantic.BaseModel]
     provider: type[ResourceProvider]
+    #: A YAML manifest declaring the resource (its own document last, after any it refers to);
+    #: the schema shows it as the resource's example, and the docs derive a Python program from it.
+    example: str
     replace_on_changes: tuple[str, ...] = ()
     secret_inputs: tuple[str, ...] = ()
     secret_outputs: tuple[str, ...] = ()

@@ -137,5 +137,22 @@ SPEC = ResourceSpec(
     inputs=CacheEntryInputs,
     outputs=CacheEntryOutputs,
     provider=CacheEntryProvider,
+    example=(
+        "kind: aerostack/StorageObject\n"
+        "name: logo\n"
+        "spec:\n"
+        "  key: assets/logo.svg\n"
+        "  source: assets/logo.svg\n"
+        "---\n"
+        "kind: aerostack/CacheEntry\n"
+        "name: settings\n"
+        "spec:\n"
+        "  key: 'app:settings'\n"
+        "  value:\n"
+        "    theme: light\n"
+        "    signupsOpen: true\n"
+        "    logoUrl: {ref: aerostack/StorageObject/logo.url}\n"
+        "  ttl: 86400\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
 )

@@ -301,5 +301,26 @@ SPEC = ResourceSpec(
     inputs=SqlMigrationInputs,
     outputs=SqlMigrationOutputs,
     provider=SqlMigrationProvider,
+    example=(
+        "kind: aerostack/SqlMigration\n"
+        "name: 001-users\n"
+        "spec:\n"
+        "  up:\n"
+        "    - CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)\n"
+        "  down:\n"
+        "    - DROP TABLE IF EXISTS users\n"
+        "  verify: SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'\n"
+        "---\n"
+        "kind: aerostack/SqlMigration\n"
+        "name: 002-users-created-at\n"
+        "spec:\n"
+        "  up:\n"
+        "    - CREATE INDEX IF NOT EXISTS users_created_at ON users (created_at)\n"
+        "  down:\n"
+        "    - DROP INDEX IF EXISTS users_created_at\n"
+        "  verify: SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'users_created_at'\n"
+        "options:\n"
+        "  dependsOn: [aerostack/SqlMigration/001-users]\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
 )

@@ -135,6 +135,14 @@ SPEC = ResourceSpec(
     inputs=StorageObjectInputs,
     outputs=StorageObjectOutputs,
     provider=StorageObjectProvider,
+    example=(
+        "kind: aerostack/StorageObject\n"
+        "name: logo\n"
+        "spec:\n"
+        "  key: assets/logo.svg\n"
+        "  source: assets/logo.svg\n"
+        "  contentType: image/svg+xml\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
     drift_detection=False,
 )

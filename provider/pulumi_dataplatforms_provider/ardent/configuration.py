@@ -388,7 +388,7 @@ def provider_for(wire_type: str) -> type[ConfigurationProvider]:
     return PROVIDERS[wire_type]
 
 
-def _spec(name: str, wire_type: str, title: str) -> ResourceSpec:
+def _spec(name: str, wire_type: str, title: str, example: str) -> ResourceSpec:
     model = CONFIG_MODELS[wire_type]
     return ResourceSpec(
         token=f"dataplatforms:ardent:{name}",
@@ -399,6 +399,7 @@ def _spec(name: str, wire_type: str, title: str) -> ResourceSpec:
         inputs=model,
         outputs=ConfigOutputs,
         provider=provider_for(wire_type),
+        example=example,
         replace_on_changes=("configId",),
         secret_inputs=model.secrets,
         drift_detection=False,
@@ -424,4 +425,122 @@ PROVIDERS: dict[str, type[ConfigurationProvider]] = {
 }
 globals().update({cls.__name__: cls for cls in PROVIDERS.values()})  # importable by name for unpickling
 
-SPECS: tuple[ResourceSpec, ...] = tuple(_spec(name, t, title) for t, (name, title) in CLASS_NAMES.items())
+#: Each configuration's example manifest, by wire type.
+EXAMPLES: dict[str, str] = {
+    "mongodb": (
+        "kind: ardent/MongoDbConfig\n"
+        "name: orders\n"
+        "spec:\n"
+        "  connectionString: {secret: ordersMongoUri}\n"
+        "  databases:\n"
+        "    - name: orders\n"
+        "      collections:\n"
+        "        - name: orders\n"
+        "        - name: customers\n"
+    ),
+    "postgreSQL": (
+        "kind: ardent/PostgresConfig\n"
+        "name: warehouse\n"
+        "spec:\n"
+        "  hostname: db.internal.example.com\n"
+        "  port: '5432'\n"
+        "  username: ardent\n"
+        "  password: {secret: warehousePgPassword}\n"
+        "  databases:\n"
+        "    - name: analytics\n"
+    ),
+    "mysql": (
+        "kind: ardent/MySqlConfig\n"
+        "name: shop\n"
+        "spec:\n"
+        "  host: {config: shopDbHost}\n"
+        "  port: '3306'\n"
+        "  username: ardent_reader\n"
+        "  password: {secret: shopDbPassword}\n"
+        "  databases:\n"
+        "    - name: shop\n"
+    ),
+    "snowflake": (
+        "kind: ardent/SnowflakeConfig\n"
+        "name: snowflake\n"
+        "spec:\n"
+        "  account: xy12345.eu-west-1\n"
+        "  user: ARDENT\n"
+        "  password: {secret: snowflakePassword}\n"
+        "  warehouse: ANALYTICS_WH\n"
+        "  databases:\n"
+        "    - name: RAW\n"
+        "    - name: MARTS\n"
+    ),
+    "azureSQLServer": (
+        "kind: ardent/AzureSqlServerConfig\n"
+        "name: sales\n"
+        "spec:\n"
+        "  server: acme.database.windows.net\n"
+        "  username: ardent\n"
+        "  password: {secret: azureSqlPassword}\n"
+        "  version: '18'\n"
+        "  databases:\n"
+        "    - name: sales\n"
+    ),
+    "supabase": (
+        "kind: ardent/SupabaseConfig\n"
+        "name: app\n"
+        "spec:\n"
+        "  projectUrl: https://abcdefghijklmnop.supabase.co\n"
+        "  apiKey: {env: SUPABASE_SERVICE_ROLE_KEY}\n"
+        "  databases:\n"
+        "    - name: public\n"
+        "      tables:\n"
+        "        - name: profiles\n"
+        "        - name: orders\n"
+    ),
+    "airflow": (
+        "kind: ardent/AirflowConfig\n"
+        "name: pipelines\n"
+        "spec:\n"
+        "  githubToken: {secret: githubToken}\n"
+        "  repo: acme/data-pipelines\n"
+        "  dagPath: dags\n"
+        "  host: https://airflow.example.com\n"
+        "  username: ardent\n"
+        "  password: {secret: airflowPassword}\n"
+    ),
+    "databricks": (
+        "kind: ardent/DatabricksConfig\n"
+        "name: lakehouse\n"
+        "spec:\n"
+        "  serverHostname: adb-1234567890123456.7.azuredatabricks.net\n"
+        "  httpPath: /sql/1.0/warehouses/1a2b3c4d5e6f7a8b\n"
+        "  accessToken: {secret: databricksToken}\n"
+        "  catalogs:\n"
+        "    - name: main\n"
+        "      databases:\n"
+        "        - name: sales\n"
+        "          tables:\n"
+        "            - name: orders\n"
+        "            - name: customers\n"
+    ),
+    "databricksJobs": (
+        "kind: ardent/DatabricksJobsConfig\n"
+        "name: jobs\n"
+        "spec:\n"
+        "  workspaceUrl: https://adb-1234567890123456.7.azuredatabricks.net\n"
+        "  accessToken: {secret: databricksToken}\n"
+        "  githubToken: {env: GITHUB_TOKEN}\n"
+        "  repo: acme/databricks-jobs\n"
+        "  repoPath: jobs\n"
+    ),
+    "tigerbeetle": (
+        "kind: ardent/TigerBeetleConfig\n"
+        "name: ledger\n"
+        "spec:\n"
+        "  clusterId: '0'\n"
+        "  replicaAddresses:\n"
+        "    - 10.0.0.1:3000\n"
+        "    - 10.0.0.2:3000\n"
+        "    - 10.0.0.3:3000\n"
+    ),
+}
+
+SPECS: tuple[ResourceSpec, ...] = tuple(_spec(name, t, title, EXAMPLES[t]) for t, (name, title) in CLASS_NAMES.items())

@@ -192,6 +192,22 @@ SPEC = ResourceSpec(
     inputs=ConnectorInputs,
     outputs=ConnectorOutputs,
     provider=ConnectorProvider,
+    example=(
+        "kind: ardent/Connector\n"
+        "name: warehouse\n"
+        "spec:\n"
+        "  serviceName: postgresql\n"
+        "  name: warehouse-postgres\n"
+        "  connectionDetails:\n"
+        "    host: db.internal.example.com\n"
+        "    port: 5432\n"
+        "    database: analytics\n"
+        "    username: ardent\n"
+        "    password: {secret: warehousePgPassword}\n"
+        "  selectedPaths: [public.orders, public.customers]\n"
+        "  timeouts:\n"
+        "    create: 15m\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
     secret_inputs=("connectionDetails",),
     drift_detection=False,

@@ -141,6 +141,27 @@ SPEC = ResourceSpec(
     inputs=JobInputs,
     outputs=JobOutputs,
     provider=JobProvider,
+    example=(
+        "kind: ardent/PostgresConfig\n"
+        "name: warehouse\n"
+        "spec:\n"
+        "  hostname: db.internal.example.com\n"
+        "  port: '5432'\n"
+        "  username: ardent\n"
+        "  password: {secret: warehousePgPassword}\n"
+        "  databases:\n"
+        "    - name: analytics\n"
+        "---\n"
+        "kind: ardent/Job\n"
+        "name: weekly-revenue\n"
+        "spec:\n"
+        "  message: Summarise last week's revenue by region from the analytics database and name the three largest changes.\n"
+        "  safeMode: true\n"
+        "  triggers:\n"
+        "    warehouseConfig: {ref: ardent/PostgresConfig/warehouse.configId}\n"
+        "  timeouts:\n"
+        "    create: 30m\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
     drift_detection=False,
 )

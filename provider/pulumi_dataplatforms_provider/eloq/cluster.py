@@ -402,6 +402,20 @@ SPEC = ResourceSpec(
     inputs=ClusterInputs,
     outputs=ClusterOutputs,
     provider=ClusterProvider,
+    example=(
+        "kind: eloq/Cluster\n"
+        "name: cache\n"
+        "spec:\n"
+        "  region: us-west-1\n"
+        "  sku:\n"
+        "    type: serverless\n"
+        "    module: eloqkv\n"
+        "    cloud: aws\n"
+        "  timeouts:\n"
+        "    create: 20m\n"
+        "options:\n"
+        "  protect: true\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
     secret_outputs=SECRET_OUTPUTS,
 )

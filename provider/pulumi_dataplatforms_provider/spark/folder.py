@@ -295,5 +295,15 @@ SPEC = ResourceSpec(
     inputs=FolderInputs,
     outputs=FolderOutputs,
     provider=FolderProvider,
+    example=(
+        "kind: spark/Folder\n"
+        "name: pricing\n"
+        "spec:\n"
+        "  name: pricing\n"
+        "  description: Pricing models of the sales team\n"
+        "  category: Finance\n"
+        "  startDate: '2026-01-01'\n"
+        "  coverImage: images/pricing-cover.png\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
 )

@@ -351,5 +351,26 @@ SPEC = ResourceSpec(
     inputs=ServiceInputs,
     outputs=ServiceOutputs,
     provider=ServiceProvider,
+    example=(
+        "kind: spark/Folder\n"
+        "name: pricing\n"
+        "spec:\n"
+        "  name: pricing\n"
+        "  description: Pricing models of the sales team\n"
+        "  category: Finance\n"
+        "---\n"
+        "kind: spark/Service\n"
+        "name: quote\n"
+        "spec:\n"
+        "  folder: {ref: spark/Folder/pricing.name}\n"
+        "  name: quote\n"
+        "  file: models/quote.xlsx\n"
+        "  versioning: minor\n"
+        "  releaseNotes: Volume discount from 40 units\n"
+        "  tags: [pricing, quote]\n"
+        "  timeouts:\n"
+        "    create: 10m\n"
+        "    update: 10m\n"
+    ),
     replace_on_changes=REPLACE_KEYS,
 )

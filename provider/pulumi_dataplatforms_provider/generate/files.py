@@ -1,0 +1,65 @@
+"""The generated files as a whole: render them, compare them with a checkout, write them.
+
+`schema.json` is rendered first; `manifest.schema.json` and `docs/` are functions of its text.
+`docs/` belongs to the generator: a file there that it does not generate is extra.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import schema
+from .docs import reference_docs
+from .manifest_schema import manifest_schema
+
+DOCS = "docs"
+
+
+def generated_files() -> dict[str, str]:
+    """Every generated file's text, by its path relative to the repository root."""
+    schema_text = schema.render()
+    package_schema = json.loads(schema_text)
+    files = {
+        "schema.json": schema_text,
+        "manifest.schema.json": json.dumps(manifest_schema(package_schema), indent=2) + "\n",
+    }
+    files.update({f"{DOCS}/{path}": text for path, text in reference_docs(package_schema).items()})
+    return files
+
+
+def _extra(root: Path, files: dict[str, str]) -> list[Path]:
+    docs = root / DOCS
+    found = sorted(path for path in docs.rglob("*") if path.is_file()) if docs.is_dir() else []
+    return [path for path in found if path.relative_to(root).as_posix() not in files]
+
+
+def stale_files(root: Path, files: dict[str, str]) -> list[str]:
+    """What differs between `root` and `files`: one line per missing, out-of-date or extra file."""
+    problems = []
+    for path, text in files.items():
+        target = root / path
+        if not target.is_file():
+            problems.append(f"{path}: missing")
+        elif target.read_text(encoding="utf-8") != text:
+            problems.append(f"{path}: out of date")
+    problems += [f"{path.relative_to(root).as_posix()}: not generated" for path in _extra(root, files)]
+    return problems
+
+
+def write_files(root: Path, files: dict[str, str]) -> list[str]:
+    """Writes the files that differ and removes extra files under `docs/`; returns what changed."""
+    changed = []
+    for path, text in files.items():
+        target = root / path
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            changed.append(f"wrote {path}")
+    for extra in _extra(root, files):
+        extra.unlink()
+        changed.append(f"removed {extra.relative_to(root).as_posix()}")
+    for directory in sorted((root / DOCS).rglob("*"), reverse=True):
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+    return changed
