@@ -25,6 +25,13 @@ find_cli() {
   return 1
 }
 
+# An example may name stack secrets and environment for the emulator run in emulator.env.
+stack_secrets=""
+if [ -f "$root/examples/$example/emulator.env" ]; then
+  # shellcheck source=/dev/null
+  . "$root/examples/$example/emulator.env"
+fi
+
 mkdir -p "$stack_dir"
 if cli=$(find_cli); then
   export PULUMI_HOME="$data/pulumi-home"
@@ -34,11 +41,14 @@ if cli=$(find_cli); then
   "$cli" stack select --create --non-interactive dev >/dev/null
   "$cli" config set --secret eloq:apiKey "$ELOQ_API_KEY" >/dev/null
   "$cli" config set eloq:baseUrl "$ELOQ_BASE_URL" >/dev/null
+  for pair in $stack_secrets; do "$cli" config set --secret "${pair%%=*}" "${pair#*=}" >/dev/null; done
   if [ "$action" = up ]; then "$cli" up --yes --non-interactive; else "$cli" destroy --yes --non-interactive; fi
 else
   echo "No Pulumi CLI available (not on PATH, installer unreachable): running $example through the engine harness."
   harness_action=$([ "$action" = up ] && echo up || echo destroy)
   cd "$root"
+  secret_args=()
+  for pair in $stack_secrets; do secret_args+=(--secret "$pair"); done
   "$venv/bin/python" -m tests.harness "$harness_action" --program "examples/$example" --stack-dir "$stack_dir" \
-    --secret "eloq:apiKey=$ELOQ_API_KEY" --config "eloq:baseUrl=$ELOQ_BASE_URL"
+    --secret "eloq:apiKey=$ELOQ_API_KEY" --config "eloq:baseUrl=$ELOQ_BASE_URL" "${secret_args[@]}"
 fi

@@ -1,0 +1,3 @@
+from pulumi_dataplatforms import manifests
+
+manifests.apply("manifests/")

@@ -1,0 +1,82 @@
+"""The manifest kinds: one per resource in the package schema (`schema.json`).
+
+A kind `eloq/Cluster` is the schema token `dataplatforms:eloq:Cluster` and the SDK class
+`pulumi_dataplatforms.eloq.Cluster`; its `spec` is the token's input properties.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+import pulumi
+
+from pulumi_dataplatforms_provider.schema import build_schema
+
+from .._resource import DataPlatformResource
+
+
+class ResourceClass(Protocol):
+    """An SDK resource class, as the manifests call it."""
+
+    _args_type: type
+
+    def __call__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None) -> DataPlatformResource: ...
+
+
+@functools.cache
+def package_schema() -> dict[str, Any]:
+    """The package schema, exactly as `schema.json` is rendered from it."""
+    return build_schema()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One resource kind as the manifests see it."""
+
+    name: str
+    token: str
+    description: str
+    inputs: dict[str, Any]
+    required: frozenset[str]
+    outputs: dict[str, Any]
+
+    @property
+    def secret_inputs(self) -> frozenset[str]:
+        return frozenset(key for key, spec in self.inputs.items() if spec.get("secret"))
+
+    def sdk_class(self) -> ResourceClass:
+        """The SDK resource class this kind registers."""
+        _, module, name = self.token.split(":")
+        return cast(ResourceClass, getattr(importlib.import_module(f"pulumi_dataplatforms.{module}"), name))
+
+
+def kind_of(token: str) -> str:
+    """`dataplatforms:eloq:Cluster` -> `eloq/Cluster`."""
+    _, module, name = token.split(":")
+    return f"{module}/{name}"
+
+
+@functools.cache
+def kinds() -> dict[str, Kind]:
+    """Every kind, by name."""
+    result: dict[str, Kind] = {}
+    for token, spec in package_schema()["resources"].items():
+        name = kind_of(token)
+        result[name] = Kind(
+            name=name,
+            token=token,
+            description=spec["description"],
+            inputs=spec["inputProperties"],
+            required=frozenset(spec["requiredInputs"]),
+            outputs=spec["properties"],
+        )
+    return result
+
+
+def schema_type(ref: str) -> dict[str, Any] | None:
+    """The object or enum type a `#/types/...` reference names."""
+    types: dict[str, Any] = package_schema()["types"]
+    return types.get(ref.removeprefix("#/types/"))

@@ -1,0 +1,80 @@
+"""Apply manifests under a mock engine in a fresh process, reporting problems and registrations.
+
+    python -m tests.manifest_program --config proj:key=value PATH...
+
+The mock engine (`pulumi.runtime.set_mocks`) stands in for the Pulumi engine, which cannot run
+here; it records every resource the program registers. One JSON line per PATH on stdout:
+`{"path", "problems": [str...], "locations": [[file, line, column]...], "registered": [[type, name]...]}`.
+Running in its own process keeps the runtime's global settings out of the test process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import pulumi
+from pulumi.runtime import Mocks, set_mocks
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
+from pulumi.runtime.mocks import test as settle
+
+from pulumi_dataplatforms import manifests
+
+PROJECT = "manifests-corpus"
+
+
+class RecordingMocks(Mocks):
+    """Mock engine: records registrations and answers with the inputs as outputs."""
+
+    def __init__(self) -> None:
+        self.registered: list[tuple[str, str]] = []
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.registered.append((args.typ, args.name))
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise NotImplementedError(f"invoke {args.token}")
+
+
+def apply_one(path: str, mocks: RecordingMocks) -> dict[str, Any]:
+    """Applies `path`; what went wrong and what got registered."""
+    mocks.registered.clear()
+    problems: list[manifests.Problem] = []
+
+    @settle
+    def run() -> Any:
+        try:
+            resources = manifests.apply(path)
+        except manifests.ManifestError as exc:
+            problems.extend(exc.problems)
+            return None
+        return pulumi.Output.all(*[resource.urn for resource in resources.values()])
+
+    run()
+    return {
+        "path": path,
+        "problems": [str(p) for p in problems],
+        "locations": [[p.location.file, p.location.line, p.location.column] for p in problems],
+        "registered": sorted(mocks.registered),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.manifest_program")
+    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("paths", nargs="+")
+    args = parser.parse_args(argv)
+    mocks = RecordingMocks()
+    set_mocks(mocks, project=PROJECT, stack="dev")
+    set_all_config(dict(pair.split("=", 1) for pair in args.config))
+    for path in args.paths:
+        sys.stdout.write(json.dumps(apply_one(path, mocks)) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
