@@ -1,10 +1,12 @@
 """Apply manifests under a mock engine in a fresh process, reporting problems and registrations.
 
-    python -m tests.manifest_program --config proj:key=value PATH...
+    python -m tests.manifest_program --config proj:key=value [--inputs] PATH...
 
 The mock engine (`pulumi.runtime.set_mocks`) stands in for the Pulumi engine, which cannot run
-here; it records every resource the program registers. One JSON line per PATH on stdout:
-`{"path", "problems": [str...], "locations": [[file, line, column]...], "registered": [[type, name]...]}`.
+here; it records every resource the program registers. A PATH is manifests (a file or directory)
+or a Python program (`*.py`, run as `__main__`). One JSON line per PATH on stdout:
+`{"path", "problems": [str...], "locations": [[file, line, column]...], "registered": [[type, name]...]}`
+(with `--inputs`, each registration also carries its inputs).
 Running in its own process keeps the runtime's global settings out of the test process.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import runpy
 import sys
 from typing import Any
 
@@ -29,11 +32,13 @@ PROJECT = "manifests-corpus"
 class RecordingMocks(Mocks):
     """Mock engine: records registrations and answers with the inputs as outputs."""
 
-    def __init__(self) -> None:
-        self.registered: list[tuple[str, str]] = []
+    def __init__(self, with_inputs: bool = False) -> None:
+        self.with_inputs = with_inputs
+        self.registered: list[tuple[Any, ...]] = []
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.registered.append((args.typ, args.name))
+        inputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
+        self.registered.append((args.typ, args.name, inputs) if self.with_inputs else (args.typ, args.name))
         return f"{args.name}-id", dict(args.inputs)
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
@@ -47,6 +52,9 @@ def apply_one(path: str, mocks: RecordingMocks) -> dict[str, Any]:
 
     @settle
     def run() -> Any:
+        if path.endswith(".py"):
+            runpy.run_path(path, run_name="__main__")
+            return None
         try:
             resources = manifests.apply(path)
         except manifests.ManifestError as exc:
@@ -59,16 +67,17 @@ def apply_one(path: str, mocks: RecordingMocks) -> dict[str, Any]:
         "path": path,
         "problems": [str(p) for p in problems],
         "locations": [[p.location.file, p.location.line, p.location.column] for p in problems],
-        "registered": sorted(mocks.registered),
+        "registered": sorted(mocks.registered, key=lambda r: (r[0], r[1])),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.manifest_program")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--inputs", action="store_true", help="record each registration's inputs too")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args(argv)
-    mocks = RecordingMocks()
+    mocks = RecordingMocks(args.inputs)
     set_mocks(mocks, project=PROJECT, stack="dev")
     set_all_config(dict(pair.split("=", 1) for pair in args.config))
     for path in args.paths:
