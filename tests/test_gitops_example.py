@@ -83,13 +83,15 @@ def test_gitops_example_lifecycle(tmp_path: Path, emulator: EmulatorProcess) -> 
     edit(manifests / "spark.yaml", "description: Pricing models", "description: Pricing models, audited")
     edit(manifests / "spark.yaml", "releaseNotes: Quote with volume discount", "releaseNotes: Reworded")
     edit(manifests / "aerostack.yaml", "key: app:settings", "key: app:settings-v2")
+    edit(manifests / "aerostack.yaml", "maxPostLength: 500", "maxPostLength: 500\n    rate_limit_per_minute: 30")
     edited = stack.up()
     assert edited.names("update") == ["pricing"]
     assert edited.names("replace") == ["app-settings"]
     assert sorted(s.name for s in edited.steps if s.op != "same") == ["app-settings", "pricing"]
     folder = next(iter(emulator.admin.state()["spark"]["folders"].values()))
     assert folder["description"] == "Pricing models, audited"
-    assert cache_value(emulator, "app:settings-v2")["value"]["theme"] == "light"
+    settings = cache_value(emulator, "app:settings-v2")["value"]
+    assert sorted(settings) == ["maxPostLength", "rate_limit_per_minute", "signupOpen", "theme"], "keys as written"
 
     stack.destroy()
     state = emulator.admin.state()

@@ -2,13 +2,17 @@
 
 A resource class names its Args dataclass, its output-only properties and its secret
 outputs; property names are translated both ways (`sku_id` <-> `skuId`) the way generated
-Pulumi SDKs do, and output attributes are typed `pulumi.Output`s.
+Pulumi SDKs do, from a table of the names the module declares, so keys of free-form values
+(a cache entry's JSON, connection details) reach the platform exactly as written. Output
+attributes are typed `pulumi.Output`s.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
@@ -71,7 +75,20 @@ class DataPlatformResource(pulumi.dynamic.Resource):
         super().__init__(provider, resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))
 
     def translate_input_property(self, prop: str) -> str:
-        return prop if prop.startswith("__") else camel(prop)
+        return camel(prop) if prop in _property_names(type(self).__module__, self._output_names) else prop
 
     def translate_output_property(self, prop: str) -> str:
-        return prop if prop.startswith("__") else snake(prop)
+        name = snake(prop)
+        return name if name in _property_names(type(self).__module__, self._output_names) else prop
+
+
+@functools.cache
+def _property_names(module_name: str, outputs: tuple[str, ...]) -> frozenset[str]:
+    """A resource class's snake_case property names: `outputs` and the fields of every Args dataclass of its module.
+
+    Pulumi applies the translations to keys at every depth, so only these are translated.
+    """
+    module = vars(sys.modules[module_name]).values()
+    fields = {f.name for obj in module if isinstance(obj, type) and dataclasses.is_dataclass(obj)
+              for f in dataclasses.fields(obj)}  # fmt: skip
+    return frozenset(fields | set(outputs))
