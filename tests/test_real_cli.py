@@ -116,3 +116,36 @@ def test_harness_checkpoint_matches_the_real_engine(tmp_path: Path) -> None:
     harness.up()
     ours = harness.state["checkpoint"]["latest"]["resources"]
     assert _shape(ours) == _shape(real)
+
+
+def test_cli_gitops_example(tmp_path: Path, emulator: Any) -> None:
+    """examples/gitops through the real CLI: relative file paths resolve in the real provider host too."""
+    from pulumi import automation as auto
+
+    work = tmp_path / "gitops"
+    shutil.copytree(REPO / "examples" / "gitops", work)
+    (work / "Pulumi.yaml").write_text(
+        f"name: dataplatforms-gitops\nruntime:\n  name: python\n  options:\n    virtualenv: {Path(sys.prefix)}\n"
+    )
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    env_vars = {
+        **emulator.env(),
+        "WEBHOOK_TOKEN": "cli-webhook-token",
+        "PULUMI_BACKEND_URL": f"file://{backend}",
+        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PYTHONPATH": with_repo_on_path({**os.environ})["PYTHONPATH"],
+    }
+    stack = auto.create_or_select_stack(
+        stack_name="dev",
+        work_dir=str(work),
+        opts=auto.LocalWorkspaceOptions(env_vars=env_vars, secrets_provider="passphrase"),
+    )
+    stack.set_config("postgresPassword", auto.ConfigValue("cli-pg-password", secret=True))
+    assert stack.up().summary.resource_changes.get("create") == 11
+    assert stack.up().summary.resource_changes == {"same": 11}
+    for state_file in backend.rglob("*.json"):
+        assert "cli-pg-password" not in state_file.read_text()
+        assert "cli-webhook-token" not in state_file.read_text()
+    assert stack.destroy().summary.resource_changes.get("delete") == 11
