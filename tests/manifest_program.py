@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import runpy
+import subprocess
 import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -25,6 +29,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 from pulumi.runtime.mocks import test as settle
 
 from pulumi_dataplatforms import manifests
+from tests.harness.runner import REPO_ROOT, with_repo_on_path
 
 PROJECT = "manifests-corpus"
 
@@ -69,6 +74,29 @@ def apply_one(path: str, mocks: RecordingMocks) -> dict[str, Any]:
         "locations": [[p.location.file, p.location.line, p.location.column] for p in problems],
         "registered": sorted(mocks.registered, key=lambda r: (r[0], r[1])),
     }
+
+
+def run_in_subprocess(
+    paths: Sequence[str | Path],
+    config: Mapping[str, str] | None = None,
+    env: Mapping[str, str | None] | None = None,
+    inputs: bool = False,
+    cwd: Path = REPO_ROOT,
+) -> dict[str, dict[str, Any]]:
+    """This module on `paths` in a fresh process; outcomes by path as given. `env` None values unset variables."""
+    environment = with_repo_on_path(os.environ)
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    settings = [f"--config={key}={value}" for key, value in (config or {}).items()]
+    cmd = [sys.executable, "-m", "tests.manifest_program", *settings, *(["--inputs"] if inputs else [])]
+    done = subprocess.run(
+        [*cmd, *map(str, paths)], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return {r["path"]: r for r in map(json.loads, done.stdout.splitlines())}
 
 
 def main(argv: list[str] | None = None) -> int:

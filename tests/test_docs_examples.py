@@ -8,15 +8,11 @@ output) fails here.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
-from tests.harness.runner import REPO_ROOT, with_repo_on_path
+from tests.harness.runner import REPO_ROOT
+from tests.manifest_program import run_in_subprocess
 
 PAGES = sorted((REPO_ROOT / "docs").glob("*/*.md"))
 BLOCK = re.compile(r"^### (Python|Manifest)\n\n```(?:python|yaml)\n(.*?)^```", re.S | re.M)
@@ -44,17 +40,8 @@ def test_python_and_manifest_examples_register_the_same_resources(tmp_path: Path
         paths += [str(manifest.parent), str(program)]
         config |= set(re.findall(r"\{(?:secret|config): ([\w:.-]+)\}", found["Manifest"]))
         env |= {name: f"env-{name}" for name in re.findall(r"\{env: (\w+)\}", found["Manifest"])}
-    settings = [f"--config=manifests-corpus:{key}=value-{key}" for key in sorted(config)]
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.manifest_program", "--inputs", *settings, *paths],
-        cwd=tmp_path,
-        env={**with_repo_on_path(os.environ), **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    outcomes: dict[str, dict[str, Any]] = {r["path"]: r for r in map(json.loads, done.stdout.splitlines())}
+    settings = {f"manifests-corpus:{key}": f"value-{key}" for key in sorted(config)}
+    outcomes = run_in_subprocess(paths, config=settings, env=env, inputs=True, cwd=tmp_path)
     assert len(outcomes) == 2 * len(PAGES)
     for page in PAGES:
         stem = f"{page.parent.name}-{page.stem}"

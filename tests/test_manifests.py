@@ -15,6 +15,7 @@ import yaml
 from pulumi_dataplatforms import manifests
 from pulumi_dataplatforms.manifests._values import Ref, Source
 from tests.harness.runner import REPO_ROOT, with_repo_on_path
+from tests.manifest_program import run_in_subprocess
 
 SCHEMA = json.loads((REPO_ROOT / "schema.json").read_text())
 KINDS = sorted(f"{token.split(':')[1]}/{token.split(':')[2]}" for token in SCHEMA["resources"])
@@ -52,19 +53,9 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def mock_apply(*paths: Path, **env: str) -> list[dict[str, Any]]:
+def mock_apply(*paths: Path) -> list[dict[str, Any]]:
     """`manifests.apply` per path under the recording mock engine (tests/manifest_program.py)."""
-    cmd = [sys.executable, "-m", "tests.manifest_program", "--config", "manifests-corpus:someSecret=s3cr3t"]
-    done = subprocess.run(
-        [*cmd, *map(str, paths)],
-        cwd=REPO_ROOT,
-        env={**with_repo_on_path(os.environ), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
+    return list(run_in_subprocess(paths, config={"manifests-corpus:someSecret": "s3cr3t"}).values())
 
 
 def test_every_schema_kind_is_a_loader_kind_an_sdk_class_and_a_docs_page() -> None:

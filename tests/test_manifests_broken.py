@@ -9,16 +9,14 @@ recorder sees registrations when there are any.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.harness.runner import REPO_ROOT, with_repo_on_path
+from tests.harness.runner import REPO_ROOT
+from tests.manifest_program import run_in_subprocess
 
 CORPUS = REPO_ROOT / "tests" / "manifests" / "broken"
 CASES = sorted(p for p in CORPUS.iterdir() if p.suffix == ".yaml" or p.is_dir())
@@ -42,15 +40,12 @@ def shown(problem: str, location: list[Any], case: Path) -> str:
 @pytest.fixture(scope="module")
 def outcomes() -> dict[str, dict[str, Any]]:
     """Every case (and the control) applied once, in one mock-engine process."""
-    env = with_repo_on_path(os.environ)
-    env.pop("DATAPLATFORMS_CORPUS_UNSET", None)
-    env["WEBHOOK_TOKEN"] = "control-token"
-    cmd = [sys.executable, "-m", "tests.manifest_program", "--config", "manifests-corpus:postgresPassword=pw"]
-    done = subprocess.run(
-        [*cmd, *map(str, [*CASES, CONTROL])], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+    found = run_in_subprocess(
+        [*CASES, CONTROL],
+        config={"manifests-corpus:postgresPassword": "pw"},
+        env={"DATAPLATFORMS_CORPUS_UNSET": None, "WEBHOOK_TOKEN": "control-token"},
     )
-    assert done.returncode == 0, done.stderr
-    return {Path(r["path"]).name: r for r in map(json.loads, done.stdout.splitlines())}
+    return {Path(path).name: outcome for path, outcome in found.items()}
 
 
 def test_the_corpus_has_at_least_forty_cases_each_with_expectations() -> None:
