@@ -7,7 +7,7 @@ from typing import Any
 
 from ._kinds import kinds
 from ._problems import Location, Problem, did_you_mean
-from ._validate import ANY, Declaration
+from ._validate import ANY, Declaration, describe
 
 
 def check_graph(declarations: list[Declaration]) -> tuple[list[Declaration], list[Problem]]:
@@ -36,7 +36,7 @@ def check_graph(declarations: list[Declaration]) -> tuple[list[Declaration], lis
                 problems.append(_problem(declaration, ref.location, ref.path, message))
                 continue
             if not _compatible(ref.expected, output):
-                message = f"{ref} is {_type_name(output)}, but this field takes {_type_name(ref.expected)}"
+                message = f"{ref} is {describe(output)}, but this field takes {describe(ref.expected)}"
                 problems.append(_problem(declaration, ref.location, ref.path, message))
                 continue
             edges[declaration.key].append((ref.target, ref.location))
@@ -124,14 +124,3 @@ def _compatible(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
     if want and have:
         return bool(want == have or (want == "number" and have == "integer"))
     return bool(expected.get("$ref") == actual.get("$ref"))
-
-
-def _type_name(spec: dict[str, Any]) -> str:
-    if "oneOf" in spec:
-        return " or ".join(_type_name(v) for v in spec["oneOf"])
-    kind = spec.get("type")
-    if kind == "array":
-        return f"a list of {_type_name(spec.get('items', ANY)).split(' ', 1)[1]}s"
-    if kind:
-        return {"integer": "an integer", "object": "a mapping"}.get(kind, f"a {kind}")
-    return "any value" if spec.get("$ref") == ANY["$ref"] else "a mapping"

@@ -13,6 +13,7 @@ from typing import Any, Protocol, cast
 
 import pulumi
 
+from pulumi_dataplatforms_provider.generate.kinds import kind_of
 from pulumi_dataplatforms_provider.schema import build_schema
 
 from .._resource import DataPlatformResource
@@ -51,12 +52,6 @@ class Kind:
         """The SDK resource class this kind registers."""
         _, module, name = self.token.split(":")
         return cast(ResourceClass, getattr(importlib.import_module(f"pulumi_dataplatforms.{module}"), name))
-
-
-def kind_of(token: str) -> str:
-    """`dataplatforms:eloq:Cluster` -> `eloq/Cluster`."""
-    _, module, name = token.split(":")
-    return f"{module}/{name}"
 
 
 @functools.cache

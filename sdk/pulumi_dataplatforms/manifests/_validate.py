@@ -10,9 +10,11 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_dataplatforms_provider.generate.kinds import SOURCE_KEYS, takes_string
+
 from ._kinds import Kind, kinds, schema_type
 from ._problems import Location, Problem, did_you_mean
-from ._values import CONFIG_KEY, ENV_NAME, NAME, REF, SOURCE_KEYS, TARGET, Ref, Source
+from ._values import CONFIG_KEY, ENV_NAME, NAME, REF, TARGET, Ref, Source
 from ._yaml import Document, Mapping, Node, Scalar, Sequence
 
 TOP_LEVEL = ("kind", "name", "spec", "options")
@@ -170,7 +172,7 @@ class DocumentChecker:
         return result
 
     def _value(self, node: Node, spec: dict[str, Any], path: str) -> Any:
-        if isinstance(node, Mapping) and len(node.entries) == 1 and next(iter(node.entries)) in SOURCE_KEYS:
+        if isinstance(node, Mapping) and _source_key(node):
             return self._source(node, spec, path)
         ref = spec.get("$ref")
         if ref == ANY["$ref"] or not spec:
@@ -187,11 +189,11 @@ class DocumentChecker:
         kind = spec.get("type")
         if kind == "array":
             if not isinstance(node, Sequence):
-                return self._mismatch(node, _describe(spec), path)
+                return self._mismatch(node, describe(spec), path)
             return [self._item(item, spec.get("items", ANY), f"{path}[{i}]") for i, item in enumerate(node.items)]
         if kind == "object":
             if not isinstance(node, Mapping):
-                return self._mismatch(node, _describe(spec), path)
+                return self._mismatch(node, describe(spec), path)
             extra = spec.get("additionalProperties", ANY)
             return {k: self._item(e.value, extra, f"{path}.{k}") for k, e in node.entries.items()}
         return self._scalar(node, kind, path)
@@ -212,7 +214,7 @@ class DocumentChecker:
         )
         if ok:
             return value
-        expected = _describe({"type": kind})
+        expected = describe({"type": kind})
         if kind == "string" and isinstance(node, Scalar) and isinstance(value, int | float | bool):
             self.problem(node.location, path, f'expected {expected}, got {_got(node)}; quote it: "{node.text}"')
             return None
@@ -235,11 +237,11 @@ class DocumentChecker:
                 self.refs += trial.refs
                 self.sources += trial.sources
                 return value
-        return self._mismatch(node, " or ".join(_describe(v) for v in variants), path)
+        return self._mismatch(node, " or ".join(describe(v) for v in variants), path)
 
     def _any(self, node: Node, path: str) -> Any:
         if isinstance(node, Mapping):
-            if len(node.entries) == 1 and next(iter(node.entries)) in SOURCE_KEYS:
+            if _source_key(node):
                 return self._source(node, ANY, path)
             return {k: self._any(e.value, f"{path}.{k}") for k, e in node.entries.items()}
         if isinstance(node, Sequence):
@@ -265,9 +267,9 @@ class DocumentChecker:
             ref = Ref(f"{match['kind']}/{match['name']}", match["property"], entry.value.location, path, spec)
             self.refs.append(ref)
             return ref
-        if not _takes_string(spec):
+        if not takes_string(spec):
             self.problem(
-                node.location, path, f"`{{{origin}: ...}}` gives a string, but this field takes {_describe(spec)}"
+                node.location, path, f"`{{{origin}: ...}}` gives a string, but this field takes {describe(spec)}"
             )
             return None
         pattern, what = (ENV_NAME, "an environment variable name") if origin == "env" else (CONFIG_KEY, "a config key")
@@ -370,22 +372,14 @@ def _is_literal(node: Node) -> bool:
     return _source_key(node) is None
 
 
-def _takes_string(spec: dict[str, Any]) -> bool:
-    if spec.get("$ref") == ANY["$ref"] or not spec:
-        return True
-    if "oneOf" in spec:
-        return any(_takes_string(variant) for variant in spec["oneOf"])
-    return spec.get("type") == "string"
-
-
-def _describe(spec: dict[str, Any]) -> str:
+def describe(spec: dict[str, Any]) -> str:
     """`a string`, `a list of strings`, ... for messages."""
     kind = spec.get("type")
     if kind == "array":
-        items = _describe(spec.get("items", ANY))
+        items = describe(spec.get("items", ANY))
         return "a list of " + items.split(" ", 1)[1] + ("s" if not items.endswith("s") else "")
     if "oneOf" in spec:
-        return " or ".join(_describe(v) for v in spec["oneOf"])
+        return " or ".join(describe(v) for v in spec["oneOf"])
     if "$ref" in spec:
         return "any value" if spec["$ref"] == ANY["$ref"] else "a mapping"
     return {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",

@@ -8,8 +8,6 @@ from typing import Any, Literal
 
 from ._problems import Location
 
-#: The one-key mappings that stand for a value: `{secret: key}`, `{env: NAME}`, `{config: key}`, `{ref: ...}`.
-SOURCE_KEYS = ("secret", "env", "config", "ref")
 CONFIG_KEY = re.compile(r"^(?:[A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
