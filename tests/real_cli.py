@@ -1,0 +1,108 @@
+"""Support for the tests that run programs through the real Pulumi CLI against the test emulator.
+
+`require_cli()` finds the CLI `make pulumi` recorded; without one the test is skipped, saying
+why, except where a Go toolchain could have built it (then the test fails: `make pulumi` broke).
+`example_stack()` copies an example into a temporary directory and returns a `CliStack` of it
+configured for the emulator the way `make up` configures it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.cli_stack import CliStack, EmulatorSettings, find_cli, platform_config
+from tests.emulator_process import EmulatorProcess
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+PASSPHRASE = "real-cli-test-passphrase"
+
+
+def require_cli() -> Path:
+    """The Pulumi CLI, or skip (no CLI and no way to build one) / fail (Go is here, so `make pulumi` broke)."""
+    cli = find_cli()
+    if cli is not None:
+        return cli
+    if shutil.which("go") is not None:
+        pytest.fail("a Go toolchain is here but no Pulumi CLI was recorded: run `make pulumi` (scripts/pulumi.sh)")
+    pytest.skip("no Pulumi CLI: none on PATH, no installer reachable and no Go toolchain to build one")
+
+
+def example_stack(
+    tmp_path: Path,
+    example: str,
+    emulator: EmulatorProcess,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    stack_name: str = "dev",
+) -> CliStack:
+    """A stack of a copy of `examples/<example>` on the real CLI, configured for `emulator`.
+
+    The platforms' settings go into stack config (credentials as secrets) and, with the
+    example's `emulator.yaml` environment, into this process's environment, where the inline
+    program runs.
+    """
+    require_cli()
+    work = tmp_path / example
+    shutil.copytree(EXAMPLES / example, work, ignore=shutil.ignore_patterns("__pycache__", "Pulumi.*.yaml"))
+    settings = EmulatorSettings.of(work)
+    env = {**emulator.env(), **settings.environment}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    stack = CliStack(work, tmp_path / "state", stack_name=stack_name, env=env, passphrase=PASSPHRASE)
+    plain, secret = platform_config(env)
+    stack.configure({**plain, **settings.config}, {**secret, **settings.secrets})
+    return stack
+
+
+def writes(emulator: EmulatorProcess) -> dict[str, int]:
+    """Requests other than GET/HEAD the emulator served since its counts were last reset, by route."""
+    routes: dict[str, int] = emulator.admin.request_counts()["routes"]
+    return {route: n for route, n in routes.items() if not route.startswith(("GET ", "HEAD ")) and n}
+
+
+def secret_values(stack: CliStack, extra: Iterable[str] = ()) -> list[str]:
+    """Every secret value the stack was given: its secret config plus `extra`."""
+    values = [v.value for v in stack.stack.get_all_config().values() if v.secret]
+    return [v for v in [*values, *extra] if v]
+
+
+def assert_no_plaintext_secrets(stack: CliStack, secrets: Iterable[str]) -> None:
+    """No secret in the backend's files, the stack config file or `pulumi stack export`; all in `--show-secrets`."""
+    secrets = list(secrets)
+    assert secrets, "nothing to look for"
+    files = [p for p in stack.backend_dir.rglob("*") if p.is_file()]
+    files += list(stack.program_dir.glob("Pulumi.*.yaml"))
+    assert any(p.suffix == ".json" for p in files), f"no checkpoint under {stack.backend_dir}"
+    for path in files:
+        text = path.read_bytes().decode(errors="replace")
+        for value in secrets:
+            assert value not in text, f"a secret ({value[:4]}...) is in plaintext in {path}"
+    exported = stack.pulumi("stack", "export", "--stack", stack.stack_name).stdout
+    shown = stack.pulumi("stack", "export", "--show-secrets", "--stack", stack.stack_name).stdout
+    for value in secrets:
+        assert value not in exported, f"a secret ({value[:4]}...) is in plaintext in `pulumi stack export`"
+    state_secrets = [v for v in secrets if v in shown]
+    assert state_secrets, "`pulumi stack export --show-secrets` shows none of the secrets: the search looked in the wrong place"
+
+
+def resources(stack: CliStack) -> dict[str, dict[str, Any]]:
+    """Logical name -> checkpoint resource, for the stack's non-provider, non-stack resources."""
+    out: dict[str, dict[str, Any]] = {}
+    for res in stack.export().get("resources", []):
+        kind = res["type"]
+        if kind.startswith("pulumi:providers:") or kind == "pulumi:pulumi:Stack":
+            continue
+        out[res["urn"].rsplit("::", 1)[-1]] = res
+    return out
+
+
+def environ_with(**values: str) -> dict[str, str]:
+    """os.environ plus `values` (for subprocesses)."""
+    return {**os.environ, **values}
