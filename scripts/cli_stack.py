@@ -35,6 +35,8 @@ CLI_RECORD = REPO_ROOT / ".pulumi" / "cli-path"
 DEFAULT_STATE = REPO_ROOT / ".dataplatforms"
 DEFAULT_PASSPHRASE = "dataplatforms-local"
 REPLACEMENT_STEPS = frozenset({"replace", "create-replacement", "delete-replaced", "discard-replaced"})
+# What a refresh found, in the words the harness (tests/harness) uses: read = outputs changed.
+REFRESH_RESULTS = {"same": "same", "update": "read", "delete": "drop"}
 OFFLINE_ENV = {
     "PULUMI_SKIP_UPDATE_CHECK": "true",
     "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
@@ -101,7 +103,8 @@ class Outcome:
         """Logical name -> operation, for the program's resources (not providers, not the stack).
 
         The three steps of a replacement (create-replacement, replace, delete-replaced, or
-        their delete-before-replace order) count as one "replace".
+        their delete-before-replace order) count as one "replace". A refresh step is "same",
+        "read" (the outputs changed) or "drop" (the resource is gone).
         """
         ops: dict[str, str] = {}
         for step in self.steps:
@@ -205,6 +208,17 @@ class CliStack:
                 meta = pre.metadata
                 name = meta.urn.rsplit("::", 1)[-1]
                 steps.append(Step(str(meta.op.value), name, meta.type, list(meta.diffs or [])))
+            done = event.res_outputs_event
+            if done is not None and done.metadata.op.value in REFRESH_RESULTS:
+                # A refresh step's outcome arrives with its outputs: same, update or delete.
+                urn = done.metadata.urn
+                for step in steps:
+                    if (
+                        step.op == "refresh"
+                        and step.name == urn.rsplit("::", 1)[-1]
+                        and step.type == done.metadata.type
+                    ):
+                        step.op = REFRESH_RESULTS[done.metadata.op.value]
             diag = event.diagnostic_event
             if diag is not None:
                 diagnostics.append((diag.severity, diag.urn or "", diag.message.strip()))

@@ -89,7 +89,9 @@ def assert_no_plaintext_secrets(stack: CliStack, secrets: Iterable[str]) -> None
     for value in secrets:
         assert value not in exported, f"a secret ({value[:4]}...) is in plaintext in `pulumi stack export`"
     state_secrets = [v for v in secrets if v in shown]
-    assert state_secrets, "`pulumi stack export --show-secrets` shows none of the secrets: the search looked in the wrong place"
+    assert state_secrets, (
+        "`pulumi stack export --show-secrets` shows none of the secrets: the search looked in the wrong place"
+    )
 
 
 def resources(stack: CliStack) -> dict[str, dict[str, Any]]:

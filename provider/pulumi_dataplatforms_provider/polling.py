@@ -29,7 +29,8 @@ def wait_for(
 ) -> T:
     """Call `probe` until `done(result)`, backing off from `initial` to `maximum` seconds.
 
-    Logs each change of `describe(result)` with `pulumi.log.info`; raises `WaitTimeoutError`
+    Shows each change of `describe(result)` as an ephemeral `pulumi.log.info` status message (on the
+    resource's row in the CLI, see engine_log; on stderr elsewhere); raises `WaitTimeoutError`
     naming the last state when the deadline passes. Exceptions from `probe` or `done` propagate.
     """
     delay, last = initial, None
@@ -37,7 +38,7 @@ def wait_for(
         result = probe()
         state = describe(result)
         if state != last:
-            pulumi.log.info(f"{what}: {state}")
+            pulumi.log.info(f"{what}: {state}", ephemeral=True)
             last = state
         if done(result):
             return result
