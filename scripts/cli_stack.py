@@ -17,6 +17,7 @@ from `dataplatforms-emulator env` for `--emulator-port`.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import runpy
@@ -155,21 +156,28 @@ class CliStack:
 
     # -- the stack --------------------------------------------------------------------------
     def _program(self) -> None:
-        previous = Path.cwd()
+        """Runs `__main__.py` as `pulumi up` would: fresh, in the program directory.
+
+        Modules the program imported from its own directory on an earlier run are forgotten,
+        so an edited helper module is read again.
+        """
+        for name, module in list(sys.modules.items()):
+            origin = getattr(module, "__file__", None) or ""
+            if origin.startswith(f"{self.program_dir}{os.sep}"):
+                del sys.modules[name]
+        previous, path = Path.cwd(), list(sys.path)
         os.chdir(self.program_dir)
         try:
             runpy.run_path(str(self.program_dir / "__main__.py"), run_name="__main__")
         finally:
             os.chdir(previous)
+            sys.path[:] = path
 
     @property
     def stack(self) -> auto.Stack:
         """The Automation API stack (created on first use)."""
         if self._stack is None:
             self.backend_dir.mkdir(parents=True, exist_ok=True)
-            command = auto.PulumiCommand(root=str(self.cli.parent.parent))
-            if Path(command.command).resolve() != self.cli.resolve():
-                raise RuntimeError(f"{self.cli} is not at <root>/bin/pulumi")
             self._stack = auto.create_or_select_stack(
                 stack_name=self.stack_name,
                 project_name=self.project_name,
@@ -178,7 +186,7 @@ class CliStack:
                     work_dir=str(self.program_dir),
                     env_vars=self.env,
                     secrets_provider="passphrase",
-                    pulumi_command=command,
+                    pulumi_command=self.command,
                 ),
             )
         return self._stack
@@ -261,9 +269,21 @@ class CliStack:
         self.stack.workspace.remove_stack(self.stack_name)
         self._stack = None
 
+    @functools.cached_property
+    def command(self) -> auto.PulumiCommand:
+        """The Automation API's handle on this CLI."""
+        command = auto.PulumiCommand(root=str(self.cli.parent.parent))
+        if Path(command.command).resolve() != self.cli.resolve():
+            raise RuntimeError(f"{self.cli} is not at <root>/bin/pulumi")
+        return command
+
     def pulumi(self, *args: str) -> auto.CommandResult:
-        """Any other CLI command, run in the program directory with this stack's environment."""
-        return self.stack.workspace.pulumi_command.run(list(args), str(self.program_dir), self.env)
+        """Any other CLI command, in the program directory with this stack's environment.
+
+        It does not select or create the stack: name it with `--stack` where the command needs one.
+        """
+        self.backend_dir.mkdir(parents=True, exist_ok=True)
+        return self.command.run(list(args), str(self.program_dir), self.env)
 
 
 def emulator_env(port: int) -> dict[str, str]:
