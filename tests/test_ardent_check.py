@@ -10,6 +10,7 @@ import pytest
 from pulumi_dataplatforms_provider.ardent.configuration import ConfigurationProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
 from pulumi_dataplatforms_provider.ardent.job import JobProvider
+from pulumi_dataplatforms_provider.checking import PREVIEW_KEY, is_unknown
 from tests.ardent_programs import write_program
 from tests.ardent_stacks import ardent_calls, ardent_stack
 from tests.emulator_process import EmulatorProcess
@@ -88,6 +89,17 @@ def test_id_is_kept_while_the_type_stays_and_a_type_change_replaces() -> None:
     edited = provider.check(first, {**news, "clusterId": "1"}).inputs
     in_place = provider.diff(first["configId"], first, edited)
     assert in_place.changes and not in_place.replaces
+
+
+def test_a_preview_leaves_a_new_id_unknown() -> None:
+    """A preview's check cannot mint the id the update's check will (the host passes no seed): it stays unknown."""
+    provider = ConfigurationProvider()
+    news = {"type": "tigerbeetle", "clusterId": "0", "replicaAddresses": ["3000"]}
+    previewed = provider.check({}, {**news, PREVIEW_KEY: True}).inputs
+    assert is_unknown(previewed["configId"]) and PREVIEW_KEY not in previewed
+    first = provider.check({}, news).inputs
+    assert not is_unknown(first["configId"])
+    assert provider.check(first, {**news, PREVIEW_KEY: True}).inputs["configId"] == first["configId"]
 
 
 def test_check_failures_through_the_engine_make_no_api_call(tmp_path: Path, emulator: EmulatorProcess) -> None:

@@ -4,18 +4,30 @@ A provider object is pickled into the program's `__provider` property and unpick
 dynamic-provider host. It therefore carries no state at all (`__getstate__` is empty):
 settings arrive through `configure()` in the host, and clients are built there on first
 use and shared by the host's worker threads.
+
+Auto-names (and client-chosen ids) are stable: a `check` without old inputs proposes the same
+value again for the same resource of the same stack, so a `pulumi up` re-run after an
+interrupted create finds what the interrupted run made and takes it over (see `stable_value`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
+import os
 import re
 import secrets
+import shutil
+import subprocess
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
+from .checking import ORGANIZATION_KEY, URN_KEY
 from .settings import MissingSettingError, Setting
 
 ClientT = TypeVar("ClientT")
@@ -34,10 +46,89 @@ def shared_client(key: tuple[object, ...], factory: Callable[[], ClientT]) -> Cl
         return client  # type: ignore[return-value]
 
 
-def auto_name(logical_name: str, fallback: str = "resource", max_base: int = 55) -> str:
-    """`<logical>-<7 hex>`, Pulumi's auto-naming convention, in DNS-label characters (`a-z0-9-`)."""
-    base = re.sub(r"[^a-z0-9-]+", "-", logical_name.lower()).strip("-")[:max_base].rstrip("-") or fallback
-    return f"{base}-{secrets.token_hex(4)[:7]}"
+STACK_EXPORT_TIMEOUT = 60.0
+
+_stack_states: dict[str, dict[str, Any] | None] = {}
+_stack_states_lock = threading.Lock()
+
+
+def stack_state(stack: str) -> dict[str, Any] | None:
+    """What the running deployment's backend holds for `stack` (`org/project/stack`), read once per process.
+
+    `{"backend": <URL>, "deployment": <checkpoint>}` from `pulumi whoami` and `pulumi stack export`;
+    None when there is no `pulumi` on PATH or either fails (e.g. under the test harness). The
+    provider host runs in the program's directory with the CLI's environment, so both read the
+    backend the deployment writes to.
+    """
+    with _stack_states_lock:
+        if stack not in _stack_states:
+            state = None
+            whoami = _pulumi_json("whoami", "--json")
+            exported = _pulumi_json("stack", "export", "--stack", stack) if isinstance(whoami, dict) else None
+            if isinstance(exported, dict) and isinstance(exported.get("deployment"), dict) and whoami.get("url"):
+                state = {"backend": str(whoami["url"]), "deployment": exported["deployment"]}
+            _stack_states[stack] = state
+        return _stack_states[stack]
+
+
+def _pulumi_json(*args: str) -> Any:
+    cli = shutil.which("pulumi")
+    if cli is None:
+        return None
+    try:
+        done = subprocess.run(
+            [cli, "--non-interactive", *args],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=STACK_EXPORT_TIMEOUT,
+            env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"},
+            check=False,
+        )
+        return json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
+def stable_value(news: Mapping[str, Any], key: str, render: Callable[[str], str]) -> str:
+    """The default of input `key` for a `check` without old inputs: `render(<64 hex>)`.
+
+    The hex is derived from the stack's identity (its backend's URL and secrets-provider state,
+    read from the backend), its organization, the resource's URN and a generation number, so a
+    re-run after an interrupted create proposes what the interrupted run proposed, and no other
+    stack or resource proposes it. The generation is the first whose value differs from every
+    value `key` has on this URN's resources in the checkpoint: a replacement (an input change,
+    or `pulumi up --replace`, whose `check` has no old inputs either) gets a new value while the
+    resource it replaces still exists. Without a readable checkpoint the hex is random.
+    """
+    urn, organization = news.get(URN_KEY), news.get(ORGANIZATION_KEY)
+    parts = urn.split("::", 3) if isinstance(urn, str) and urn.startswith("urn:pulumi:") else []
+    state = None
+    if len(parts) == 4 and isinstance(organization, str) and organization:
+        state = stack_state(f"{organization}/{parts[1]}/{parts[0].removeprefix('urn:pulumi:')}")
+    if state is None or not state["deployment"].get("secrets_providers"):
+        return render(secrets.token_hex(32))
+    deployment = state["deployment"]
+    taken = {res.get("inputs", {}).get(key) for res in deployment.get("resources") or [] if res.get("urn") == urn}
+    stack_id = json.dumps([state["backend"], deployment["secrets_providers"]], sort_keys=True)
+    for generation in itertools.count():
+        seed = json.dumps([stack_id, organization, urn, key, generation])
+        value = render(hashlib.sha256(seed.encode()).hexdigest())
+        if value not in taken:
+            return value
+    raise AssertionError("unreachable")
+
+
+def auto_name(news: Mapping[str, Any], fallback: str = "resource", max_base: int = 55, key: str = "name") -> str:
+    """`<logical>-<7 hex>`, Pulumi's auto-naming convention, in DNS-label characters (`a-z0-9-`); stable."""
+    logical = str(news.get("__logicalName") or "")
+    base = re.sub(r"[^a-z0-9-]+", "-", logical.lower()).strip("-")[:max_base].rstrip("-") or fallback
+    return stable_value(news, key, lambda hex_: f"{base}-{hex_[:7]}")
+
+
+def auto_uuid(news: Mapping[str, Any], key: str) -> str:
+    """A UUID (version-4 form) for a client-chosen id or token; stable like `auto_name`."""
+    return stable_value(news, key, lambda hex_: str(uuid.UUID(hex=hex_[:32], version=4)))
 
 
 class PlatformProvider(ResourceProvider, Generic[ClientT]):

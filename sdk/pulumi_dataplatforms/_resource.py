@@ -13,11 +13,13 @@ import dataclasses
 import functools
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any, ClassVar, cast
 
 import pulumi
 import pulumi.dynamic
+
+from pulumi_dataplatforms_provider.checking import ORGANIZATION_KEY, PREVIEW_KEY, URN_KEY
 
 
 def camel(name: str) -> str:
@@ -52,6 +54,10 @@ class DataPlatformResource(pulumi.dynamic.Resource):
     _args_type: ClassVar[type]
     _output_names: ClassVar[tuple[str, ...]] = ()
     _secret_outputs: ClassVar[tuple[str, ...]] = ()
+    #: Whether the provider's `check` mints a random identity, which a preview must leave unknown (`PREVIEW_KEY`).
+    _mints_identity: ClassVar[bool] = False
+    #: The input whose explicit value names the resource on its platform (two cannot share it), or None.
+    _name_input: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -71,8 +77,17 @@ class DataPlatformResource(pulumi.dynamic.Resource):
         for field in dataclasses.fields(cast(Any, args)):
             props[field.name] = plain(getattr(args, field.name))
         props["__logicalName"] = resource_name
-        secrets = pulumi.ResourceOptions(additional_secret_outputs=list(self._secret_outputs))
-        super().__init__(provider, resource_name, props, pulumi.ResourceOptions.merge(secrets, opts))
+        if self._mints_identity and pulumi.runtime.is_dry_run():
+            props[PREVIEW_KEY] = True
+        # What the provider's stable auto-names are derived from (pulumi_dataplatforms_provider.base.stable_value).
+        props[URN_KEY] = _urn(resource_name, f"pulumi-python:{self._resource_type_name}", opts)
+        props[ORGANIZATION_KEY] = pulumi.get_organization()
+        defaults = pulumi.ResourceOptions(additional_secret_outputs=list(self._secret_outputs))
+        if self._name_input is not None and props.get(self._name_input) is not None:
+            # A replacement under the same explicit name must delete first, `pulumi up --replace` included
+            # (the engine asks the provider's diff only about input changes).
+            defaults.delete_before_replace = True
+        super().__init__(provider, resource_name, props, pulumi.ResourceOptions.merge(defaults, opts))
 
     def translate_input_property(self, prop: str) -> str:
         return camel(prop) if prop in _property_names(type(self).__module__, self._output_names) else prop
@@ -80,6 +95,20 @@ class DataPlatformResource(pulumi.dynamic.Resource):
     def translate_output_property(self, prop: str) -> str:
         name = snake(prop)
         return name if name in _property_names(type(self).__module__, self._output_names) else prop
+
+
+def _urn(name: str, type_: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
+    """The URN the engine will give the resource, without depending on its parent.
+
+    `parent.urn` would make the resource depend on a component parent, i.e. on its own siblings
+    and itself, so only its value is used.
+    """
+    parent = opts.parent if opts is not None else None
+    parent_urn: pulumi.Output[str] | None = None
+    if parent is not None:
+        urn = parent.urn
+        parent_urn = pulumi.Output(set(), cast("Awaitable[str]", urn.future()), urn.is_known(), urn.is_secret())
+    return pulumi.create_urn(name, type_, parent=parent_urn)
 
 
 @functools.cache

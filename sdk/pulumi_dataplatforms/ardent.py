@@ -330,6 +330,7 @@ class _Config(DataPlatformResource):
     """Shared plumbing of the ten configuration classes."""
 
     _wire_type: str = ""
+    _mints_identity = True
 
     config_id: pulumi.Output[str]
     """The configuration id Ardent knows it by (also the resource id)."""

@@ -80,6 +80,7 @@ class Cluster(DataPlatformResource, module="eloq", name="Cluster"):
     """
 
     _args_type = ClusterArgs
+    _name_input = "name"
     _output_names = (
         "resolved_sku_id", "status", "host", "port", "username", "password", "connection_string", "version",
         "created_at", "module_type", "cloud_provider", "deploy_mode", "elb_state", "org_name", "project_name",

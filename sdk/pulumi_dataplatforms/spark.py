@@ -69,6 +69,7 @@ class Folder(DataPlatformResource, module="spark", name="Folder"):
     """
 
     _args_type = FolderArgs
+    _name_input = "name"
     _output_names = ("folder_id", "status", "created_at", "cover_image_path", "cover_image_hash")
 
     name: pulumi.Output[str]
@@ -130,6 +131,7 @@ class Service(DataPlatformResource, module="spark", name="Service"):
     """
 
     _args_type = ServiceArgs
+    _name_input = "name"
     _output_names = (
         "file_hash",
         "service_id",

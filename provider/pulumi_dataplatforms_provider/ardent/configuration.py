@@ -8,15 +8,16 @@ endpoint for configurations, so `read` returns the recorded state: drift cannot 
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any, ClassVar, Literal
 
 import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.runtime import rpc
 from pydantic.json_schema import SkipJsonSchema
 
-from ..checking import ENGINE_KEYS, field, is_unknown, validate
+from ..base import auto_uuid
+from ..checking import ENGINE_KEYS, PREVIEW_KEY, field, is_unknown, validate
 from ..spec import ResourceSpec
 from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost
 from .models import CONFIG_TYPES
@@ -340,11 +341,14 @@ class ConfigurationProvider(ArdentProvider):
             for k, v in news.items()
         }
         _, failures = validate(model, masked)
-        inputs = {k: v for k, v in news.items() if k != "__defaults"}
+        inputs = {k: v for k, v in news.items() if k not in ("__defaults", PREVIEW_KEY)}
         defaults: list[str] = []
         if news.get("configId") is None:
             keep = "configId" in (olds.get("__defaults") or []) and olds.get("type") == wire_type
-            inputs["configId"] = olds["configId"] if keep and olds.get("configId") else str(uuid.uuid4())
+            if keep and olds.get("configId"):
+                inputs["configId"] = olds["configId"]
+            else:  # a preview cannot know the id the update's own check will mint
+                inputs["configId"] = rpc.UNKNOWN if news.get(PREVIEW_KEY) else auto_uuid(news, "configId")
             defaults.append("configId")
         inputs["__defaults"] = defaults
         return CheckResult(inputs, failures)

@@ -101,7 +101,7 @@ class ConnectorProvider(ArdentProvider):
         defaults: list[str] = []
         if news.get("name") is None:
             keep = "name" in (olds.get("__defaults") or []) and olds.get("name")
-            inputs["name"] = olds["name"] if keep else auto_name(str(news.get("__logicalName") or "connector"))
+            inputs["name"] = olds["name"] if keep else auto_name(news, "connector")
             defaults.append("name")
         inputs["__defaults"] = defaults
         return CheckResult(inputs, failures)
@@ -117,7 +117,7 @@ class ConnectorProvider(ArdentProvider):
         name = str(props["name"])
         client = self.client()
         deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
-        connector = self._create_once(client, inputs, name, deadline)
+        connector = self._create_once(client, inputs, name, deadline, "name" in (props.get("__defaults") or []))
         try:
             client.discover_connector(connector.id)
             if inputs.selected_paths:
@@ -146,8 +146,15 @@ class ConnectorProvider(ArdentProvider):
                 return None
             raise
 
-    def _create_once(self, client: ArdentClient, inputs: ConnectorInputs, name: str, deadline: Deadline) -> Connector:
+    def _create_once(
+        self, client: ArdentClient, inputs: ConnectorInputs, name: str, deadline: Deadline, auto_named: bool
+    ) -> Connector:
+        """An auto-name is this resource's alone (base.stable_value): a connector under it was left by its
+        interrupted create, and is set up again (discover, selection and index can be repeated)."""
         before = self._ids_named(client, name)
+        if auto_named and before:
+            pulumi.log.info(f"ardent connector {name}: adopting {min(before)}, left by an interrupted create")
+            return Connector(id=min(before), name=name)
         delay = 0.2
         while True:
             try:

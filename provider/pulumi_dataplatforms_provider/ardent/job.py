@@ -17,6 +17,7 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from ..base import auto_uuid
 from ..checking import field, is_unknown, validate
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, Timeouts
@@ -77,7 +78,7 @@ class JobProvider(ArdentProvider):
         """Validate without any API call; make the run token once per job (a replacement gets a new one)."""
         _, failures = validate(JobInputs, news)
         inputs = dict(news)
-        inputs[TOKEN_KEY] = olds.get(TOKEN_KEY) or str(uuid.uuid4())
+        inputs[TOKEN_KEY] = olds.get(TOKEN_KEY) or auto_uuid(news, TOKEN_KEY)
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -188,7 +188,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
 
     # check ---------------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate without any API call; auto-name `<logical>-<7 hex>` and keep that name later."""
+        """Validate without any API call; auto-name `<logical>-<7 hex>` (stable, see base.py) and keep that name."""
         _, failures = validate(ClusterInputs, news)
         sku_id, sku = news.get("skuId"), news.get("sku")
         if sku_id is None and sku is None:
@@ -204,7 +204,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             if _olds.get("name") and "name" in old_defaults:
                 inputs["name"] = _olds["name"]
             else:
-                inputs["name"] = auto_name(str(news.get("__logicalName") or ""), "cluster")
+                inputs["name"] = auto_name(news, "cluster")
             defaults.append("name")
         if news.get("zone") is None:
             inputs["zone"] = DEFAULT_ZONE
@@ -233,11 +233,12 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         client = self.client()
         deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
         sku_id = self._resolve_sku(client, inputs)
-        posted = self._create_once(client, name, inputs, sku_id, deadline)
+        auto_named = "name" in (props.get("__defaults") or [])
+        owned = self._create_once(client, name, inputs, sku_id, deadline, auto_named)
         try:
             cluster = self._wait_ready(client, name, deadline)
         except Exception as exc:
-            if posted:
+            if owned:
                 self._clean_up(client, name, inputs, exc)
             raise
         org_id, project_id = client.project_ids()
@@ -262,11 +263,12 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         return skus[0].sku_id
 
     def _create_once(
-        self, client: EloqClient, name: str, inputs: ClusterInputs, sku_id: int, deadline: Deadline
+        self, client: EloqClient, name: str, inputs: ClusterInputs, sku_id: int, deadline: Deadline, auto_named: bool
     ) -> bool:
         """Look up by name before every POST, so a retried or re-run create never makes a duplicate.
 
-        Returns True when this call created the cluster, False when it adopted one.
+        Returns True when the cluster is this resource's own (created now, or left by its interrupted
+        create), so a failure deletes it; False when it adopted a cluster made elsewhere.
         """
         delay = 0.5
         while True:
@@ -275,8 +277,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             except NotFoundError:
                 existing = None
             if existing is not None:
-                self._adopt(name, existing, inputs, deadline)
-                return False
+                return self._adopt(name, existing, inputs, deadline, auto_named)
             try:
                 client.create_cluster(name, inputs.region, sku_id, inputs.zone)
                 pulumi.log.info(f"eloq cluster {name}: create requested in {inputs.region}")
@@ -291,8 +292,15 @@ class ClusterProvider(PlatformProvider[EloqClient]):
                 delay = min(delay * 2, 10.0)
 
     @staticmethod
-    def _adopt(name: str, existing: ClusterDescription, inputs: ClusterInputs, deadline: Deadline) -> None:
-        """Take over a cluster that already carries the name, or refuse with the way out."""
+    def _adopt(
+        name: str, existing: ClusterDescription, inputs: ClusterInputs, deadline: Deadline, auto_named: bool
+    ) -> bool:
+        """Take over a cluster that already carries the name, or refuse with the way out.
+
+        An auto-name is this resource's alone (stable per stack and URN, never one the stack's
+        checkpoint holds), so a cluster under it was left by this resource's interrupted create,
+        however long ago. Returns True for such a cluster of our own.
+        """
         same_place = existing.region == inputs.region and existing.zone == inputs.zone
         try:
             created = datetime.fromisoformat(existing.create_at.replace("Z", "+00:00"))
@@ -301,12 +309,15 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             recent = datetime.now(timezone.utc) - created <= timedelta(seconds=deadline.seconds)
         except ValueError:
             recent = False
+        if same_place and auto_named:
+            pulumi.log.info(f"eloq cluster {name}: adopting the cluster left by an interrupted create")
+            return True
         if inputs.adopt_existing and same_place:
             pulumi.log.info(f"eloq cluster {name}: adopting the existing cluster (adoptExisting)")
-            return
+            return False
         if same_place and recent:
             pulumi.log.info(f"eloq cluster {name}: adopting the cluster left by an interrupted create")
-            return
+            return False
         where = f"region {existing.region}, zone {existing.zone}"
         hint = (
             "change region/zone to match it"

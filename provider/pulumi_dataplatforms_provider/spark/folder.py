@@ -144,7 +144,7 @@ class FolderProvider(SparkProvider):
             if olds.get("name") and "name" in (olds.get("__defaults") or []):
                 inputs["name"] = olds["name"]
             else:
-                inputs["name"] = auto_name(str(news.get("__logicalName") or ""), "folder", max_base=50)
+                inputs["name"] = auto_name(news, "folder", max_base=50)
             defaults.append("name")
         for key, default in (("category", "Other"), ("description", "")):
             if news.get(key) is None:
@@ -176,7 +176,7 @@ class FolderProvider(SparkProvider):
         name = str(props["name"])
         client = self.client()
         deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
-        folder = self._create_once(client, name, inputs, deadline)
+        folder = self._create_once(client, name, inputs, deadline, "name" in (props.get("__defaults") or []))
         if inputs.cover_image:
             client.upload_cover(
                 folder.id, Path(inputs.cover_image).expanduser().read_bytes(), Path(inputs.cover_image).name
@@ -185,7 +185,10 @@ class FolderProvider(SparkProvider):
         engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
         return CreateResult(folder.id, {**engine, **outputs(_user_inputs(props), folder)})
 
-    def _create_once(self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline) -> FolderInfo:
+    def _create_once(
+        self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline, auto_named: bool
+    ) -> FolderInfo:
+        """An auto-name is this resource's alone (base.stable_value): a folder under it was left by its interrupted create."""
         attempted, delay = False, 0.5
         while True:
             existing = client.folder_by_name(name)
@@ -193,7 +196,7 @@ class FolderProvider(SparkProvider):
                 if attempted:
                     pulumi.log.info(f"spark folder {name}: found the folder an unconfirmed create made")
                     return existing
-                if not inputs.adopt_existing:
+                if not (inputs.adopt_existing or auto_named):
                     raise ConflictError(
                         f"a Spark folder named {name!r} already exists (id {existing.id}); set adoptExisting=true "
                         "to manage it, or choose another name",
@@ -203,7 +206,8 @@ class FolderProvider(SparkProvider):
                         method="POST",
                         path="product/create",
                     )
-                pulumi.log.info(f"spark folder {name}: adopting the existing folder (adoptExisting)")
+                how = "left by an interrupted create" if auto_named else "existing folder (adoptExisting)"
+                pulumi.log.info(f"spark folder {name}: adopting the {how}")
                 client.update_folder(
                     existing.id,
                     description=inputs.description,

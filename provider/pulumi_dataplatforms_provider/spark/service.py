@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -163,7 +164,7 @@ class ServiceProvider(SparkProvider):
             if olds.get("name") and "name" in (olds.get("__defaults") or []):
                 inputs["name"] = olds["name"]
             else:
-                inputs["name"] = auto_name(str(news.get("__logicalName") or ""), "service", max_base=50)
+                inputs["name"] = auto_name(news, "service", max_base=50)
             defaults.append("name")
         if news.get("versioning") is None:
             inputs["versioning"] = "minor"
@@ -193,7 +194,9 @@ class ServiceProvider(SparkProvider):
         client = self.client()
         deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
         existed = client.service_exists(folder, name)
-        if existed and not inputs.adopt_existing:
+        auto_named = "name" in (props.get("__defaults") or [])
+        left = self._left_by_interrupted_create(client, inputs, name, deadline, auto_named) if existed else "no"
+        if existed and not inputs.adopt_existing and left == "no":
             raise ConflictError(
                 f"a Spark service {folder}/{name} already exists; set adoptExisting=true to publish onto it, "
                 "or choose another name",
@@ -204,14 +207,42 @@ class ServiceProvider(SparkProvider):
                 path=f"folders/{folder}/services/{name}/exists",
             )
         try:
-            self._publish(client, inputs, name, deadline)
+            if left == "as is":
+                pulumi.log.info(f"spark service {folder}/{name}: adopting the service left by an interrupted create")
+            else:
+                self._publish(client, inputs, name, deadline)
             outs = self._outputs(client, folder, name)
         except Exception as exc:
-            if not existed:
+            if not existed or auto_named:
                 self._clean_up(client, folder, name, exc)
             raise
         engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
         return CreateResult(f"{folder}/{name}", {**engine, **_user_inputs(props), "name": name, **outs})
+
+    @staticmethod
+    def _left_by_interrupted_create(
+        client: SparkClient, inputs: ServiceInputs, name: str, deadline: Deadline, auto_named: bool
+    ) -> Literal["as is", "publish", "no"]:
+        """Whether an existing service was left by this resource's interrupted create, and how to take it over.
+
+        "as is": its latest version is this workbook, and the name is this resource's own auto-name
+        (base.stable_value) or the service was created within the create timeout. "publish": the name
+        is our auto-name but the workbook differs. "no": it is someone else's service.
+        """
+        versions = client.versions(inputs.folder, name)
+        if not versions:
+            return "publish" if auto_named else "no"
+        same = hashlib.sha256(client.download(inputs.folder, name, versions[0].id)).hexdigest() == inputs.file_hash
+        if auto_named:
+            return "as is" if same else "publish"
+        try:
+            created = datetime.fromisoformat(str(versions[-1].created_at).replace("Z", "+00:00"))
+        except ValueError:
+            return "no"
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=timezone.utc)
+        recent = datetime.now(timezone.utc) - created <= timedelta(seconds=deadline.seconds)
+        return "as is" if same and recent else "no"
 
     @staticmethod
     def _publish(client: SparkClient, inputs: ServiceInputs, name: str, deadline: Deadline) -> str:

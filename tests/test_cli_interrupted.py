@@ -1,0 +1,454 @@
+"""Interrupted `pulumi up` on the real CLI: kill -9 the whole process tree mid-create, recover, converge.
+
+A program with five auto-named Eloq clusters, an auto-named Spark folder and service, an
+auto-named Ardent connector, an Ardent configuration (client-chosen id), a SQL migration and a
+cache entry runs `python -m scripts.cli_stack up` in its own session. At a chosen moment, told
+by the emulator's request counts, the test sends SIGKILL to that process and every descendant
+(the CLI and the dynamic-provider host, which the CLI starts in a process group of its own).
+Then it recovers the way the README says (`pulumi cancel` for the lock the killed run left,
+then `pulumi up`, with `pulumi refresh --clear-pending-creates` before or after it, or an
+`--import-pending-creates` attempt) and asserts that the emulator holds exactly what the stack
+declares: no duplicate, no orphan. `destroy` must then leave the emulator empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from pulumi_dataplatforms_provider.eloq.client import EloqClient
+from scripts.cli_stack import CliStack, Outcome, platform_config
+from tests.eloq_stacks import clusters
+from tests.emulator_process import EmulatorProcess
+from tests.real_cli import PASSPHRASE, REPO, environ_with, require_cli, resources
+
+pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
+
+CLUSTERS = 5
+CLUSTER_POST = "POST /eloq/api/v1/orgs/{org_id}/projects/{project_id}/clusters"
+CLUSTER_GET = "GET /eloq/api/v1/orgs/{org_id}/projects/{project_id}/clusters/{cluster_name}"
+SPARK_PUBLISH = "POST /spark/{tenant}/api/v3/folders/{folder}/services/{service}/publish"
+TYPE = "pulumi-python:dynamic/"
+
+PROGRAM = f"""\
+import pulumi
+
+from pulumi_dataplatforms import aerostack, ardent, eloq, spark
+
+clusters = [
+    eloq.Cluster(
+        f"c{{i}}",
+        region="us-west-1",
+        sku=eloq.ClusterSkuArgs(type="serverless", module="eloqkv", cloud="aws"),
+        timeouts=eloq.ClusterTimeoutsArgs(create="5m", delete="5m"),
+    )
+    for i in range({CLUSTERS})
+]
+folder = spark.Folder("models", description="interrupted-run test")
+service = spark.Service("quote", folder=folder.name, file="models/quote.xlsx")
+connector = ardent.Connector(
+    "warehouse",
+    service_name="postgresql",
+    connection_details={{"host": "db.internal", "port": 5432, "database": "orders", "password": "conn-pw-0001"}},
+)
+config = ardent.PostgresConfig(
+    "orders",
+    hostname="db.internal",
+    port="5432",
+    username="reader",
+    password=pulumi.Output.secret("config-pw-0001"),
+    databases=[ardent.DatabaseArgs(name="orders")],
+)
+migration = aerostack.SqlMigration(
+    "001-users",
+    up=["CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY)"],
+    down=["DROP TABLE IF EXISTS users"],
+)
+entry = aerostack.CacheEntry("settings", key="app:settings", value={{"theme": "light"}})
+pulumi.export("clusters", [c.name for c in clusters])
+"""
+
+
+# -- the program and its stack ------------------------------------------------------------------
+def write_program(directory: Path, source: str, workbook: bool = False) -> Path:
+    directory.mkdir(parents=True)
+    (directory / "Pulumi.yaml").write_text(f"name: {directory.name}\nruntime: python\n")
+    (directory / "__main__.py").write_text(source)
+    if workbook:
+        spec = importlib.util.spec_from_file_location("_workbooks", REPO / "examples" / "spark" / "make_workbooks.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        (directory / "models").mkdir()
+        (directory / "models" / "quote.xlsx").write_bytes(module.quote_workbook())
+    return directory
+
+
+def program_stack(program: Path, state: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> CliStack:
+    """A stack of `program` on the real CLI, configured for `emulator` the way `scripts/cli_stack.py` does it."""
+    require_cli()
+    env = emulator.env()
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    stack = CliStack(program, state, env=env, passphrase=PASSPHRASE)
+    stack.configure(*platform_config(env))
+    return stack
+
+
+# -- killing a run --------------------------------------------------------------------------------
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it, from /proc's parent links."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children[int(stat.rsplit(")", 1)[1].split()[1])].append(int(entry))
+    tree, index = [root], 0
+    while index < len(tree):
+        tree += children.get(tree[index], [])
+        index += 1
+    return tree
+
+
+def signal_all(pids: list[int], sig: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def kill_tree(proc: subprocess.Popen[bytes]) -> list[int]:
+    """SIGKILL the run and all it started (stopped first, so that nothing escapes while the tree is read)."""
+    tree: list[int] = []
+    while True:
+        found = descendants(proc.pid)
+        signal_all(found, signal.SIGSTOP)
+        if set(found) <= set(tree):
+            break
+        tree = sorted(set(tree) | set(found))
+    signal_all(tree, signal.SIGKILL)
+    proc.wait(30)
+    return tree
+
+
+def using_state(state: Path) -> list[int]:
+    """Processes still running with this stack's PULUMI_HOME (the run's CLI and provider host)."""
+    marker = f"PULUMI_HOME={state / 'pulumi-home'}".encode()
+    alive = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"):
+                alive.append(int(entry))
+        except OSError:
+            continue
+    return alive
+
+
+def interrupted_up(
+    stack: CliStack, emulator: EmulatorProcess, log: Path, reached: Callable[[dict[str, int]], bool]
+) -> dict[str, int]:
+    """Run `pulumi up` in its own session, SIGKILL its process tree once `reached(route counts)`; returns the counts."""
+    command = [sys.executable, "-m", "scripts.cli_stack", "up", str(stack.program_dir)]
+    command += ["--state-dir", str(stack.state_dir), "--emulator-port", str(emulator.port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=environ_with(PULUMI_CONFIG_PASSPHRASE=PASSPHRASE),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            counts: dict[str, int] = emulator.admin.request_counts()["routes"]
+            if reached(counts):
+                break
+            assert proc.poll() is None, f"the run ended before the kill point:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"kill point never reached: {counts}\n{log.read_text()}"
+            time.sleep(0.05)
+    finally:
+        kill_tree(proc)
+    deadline = time.monotonic() + 10  # SIGKILLed processes can take a moment to exit
+    while using_state(stack.state_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = using_state(stack.state_dir)
+    signal_all(survivors, signal.SIGKILL)
+    assert survivors == [], "a process of the killed run survived"
+    return counts
+
+
+# -- what the stack declares and what the emulator holds ----------------------------------------
+def held(emulator: EmulatorProcess) -> dict[str, list[str]]:
+    """Every object of the kinds the program declares, by kind (a name twice = a duplicate)."""
+    state = emulator.admin.state()
+    # A destroyed cache entry is overwritten with null for its last second (the API has no delete).
+    cache = [
+        key
+        for bucket, docs in state["aerostack"].items()
+        if bucket.startswith("cache:")
+        for key, doc in docs.items()
+        if doc.get("value") is not None
+    ]
+    return {
+        "clusters": sorted(c["name"] for c in state["eloq"]["clusters"]),
+        "folders": sorted(f["name"] for f in state["spark"]["folders"].values()),
+        "services": sorted(f"{s['folder']}/{s['name']}" for s in state["spark"]["services"].values()),
+        "connectors": sorted(str(c["name"]) for c in state["ardent"]["connectors"].values()),
+        "configs": sorted(state["ardent"]["configs"]),
+        "cache": sorted(cache),
+    }
+
+
+def declared(stack: CliStack) -> dict[str, list[str]]:
+    """The same inventory from the stack's checkpoint."""
+    out: dict[str, list[str]] = {kind: [] for kind in ("clusters", "folders", "services", "connectors", "configs")}
+    out["cache"] = []
+    for res in resources(stack).values():
+        outs: dict[str, Any] = res["outputs"]
+        kind = res["type"].removeprefix(TYPE)
+        if kind == "eloq:Cluster":
+            out["clusters"].append(outs["name"])
+        elif kind == "spark:Folder":
+            out["folders"].append(outs["name"])
+        elif kind == "spark:Service":
+            out["services"].append(f"{outs['folder']}/{outs['name']}")
+        elif kind == "ardent:Connector":
+            out["connectors"].append(outs["name"])
+        elif kind == "ardent:PostgresConfig":
+            out["configs"].append(outs["configId"])
+        elif kind == "aerostack:CacheEntry":
+            out["cache"].append(outs["key"])
+    return {kind: sorted(names) for kind, names in out.items()}
+
+
+def strays(have: dict[str, list[str]], want: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What the emulator holds beyond the stack's resources: orphans and duplicates, by kind."""
+    extra: dict[str, list[str]] = {}
+    for kind, names in have.items():
+        left = list(names)
+        for name in want.get(kind, []):
+            if name in left:
+                left.remove(name)
+        if left:
+            extra[kind] = left
+    return extra
+
+
+def pending(stack: CliStack) -> list[tuple[str, str]]:
+    return [(op["type"], op["resource"]["urn"]) for op in stack.export().get("pending_operations") or []]
+
+
+# -- the kill points --------------------------------------------------------------------------------
+def before_post(counts: dict[str, int]) -> bool:
+    """A cluster create was sent (and dropped, like every POST): the engine recorded it, the platform has nothing."""
+    return counts.get(CLUSTER_POST, 0) >= 1
+
+
+def after_post(counts: dict[str, int]) -> bool:
+    """Some cluster POSTs were sent, not all."""
+    return counts.get(CLUSTER_POST, 0) >= 2
+
+
+def while_creating(counts: dict[str, int]) -> bool:
+    """Four clusters POSTed (the provider host works on four requests at a time) and polled while `creating`."""
+    return counts.get(CLUSTER_POST, 0) >= 4 and counts.get(CLUSTER_GET, 0) >= 8
+
+
+# Slowed down (seconds before the emulator handles them) so that the kill lands inside each create: the folder
+# and the connector exist, their creates have not returned, the configuration's set is in flight (the emulator
+# drops a request whose client went away while it waited).
+SETUP_ROUTES = {
+    "POST /ardent/v1/configs/{endpoint}": ("^/ardent/v1/configs/", 10.0),
+    "POST /ardent/v1/connectors/{connector_id}/{step}": ("^/ardent/v1/connectors/[^/]+/discover$", 3.0),
+    "GET /spark/api/v1/product/GetProductDetailById/{folder_id}": ("^/spark/api/v1/product/GetProductDetailById/", 3.0),
+}
+
+
+def mid_setup(counts: dict[str, int]) -> bool:
+    """The folder created, the connector created and asked to discover, the configuration being set."""
+    return all(counts.get(route, 0) >= 1 for route in SETUP_ROUTES)
+
+
+def at_publish(counts: dict[str, int]) -> bool:
+    """The service's publish request was sent (the kill lands before its create can return)."""
+    return counts.get(SPARK_PUBLISH, 0) >= 1
+
+
+# -- recoveries -------------------------------------------------------------------------------------
+def cancel(stack: CliStack) -> None:
+    """The killed run left the stack locked (any `up` says "the stack is currently locked"); `pulumi cancel` unlocks it."""
+    locks = stack.backend_dir / ".pulumi" / "locks"
+    assert list(locks.rglob("*.json")), "the killed run should have left its lock"
+    stack.pulumi("cancel", "--yes", "--stack", stack.stack_name)
+    assert not list(locks.rglob("*.json"))
+
+
+def up_then_clear(stack: CliStack, _emulator: EmulatorProcess) -> Outcome:
+    """Just `pulumi up` again; then clear the pending creates the warning names."""
+    rerun = stack.up()
+    warnings = "\n".join(rerun.messages("warning"))
+    assert "pending operations from previous deployment" in warnings and "interrupted while creating" in warnings
+    assert "pulumi refresh" in warnings, warnings
+    assert pending(stack), "the engine keeps pending creates until a refresh clears them"
+    stack.refresh(clear_pending_creates=True)
+    return rerun
+
+
+def clear_then_up(stack: CliStack, _emulator: EmulatorProcess) -> Outcome:
+    """What the warning suggests first: `pulumi refresh` clearing the pending creates; then `pulumi up`."""
+    stack.refresh(clear_pending_creates=True)
+    assert pending(stack) == []
+    return stack.up()
+
+
+def import_then_up(stack: CliStack, emulator: EmulatorProcess) -> Outcome:
+    """`pulumi refresh --import-pending-creates <urn> <id>` for a cluster that exists (others cleared); then up.
+
+    The engine (3.274.1) turns the operation into an `importing` one and then drops it without
+    reading the resource, so this ends like a clear; either way the next `up` must converge.
+    """
+    ops = stack.export()["pending_operations"]
+    existing = held(emulator)["clusters"]
+    cluster = next(op["resource"] for op in ops if op["resource"]["inputs"].get("name") in existing)
+    cluster_id = f"1/147/{cluster['inputs']['name']}"
+    args = ["refresh", "--yes", "--non-interactive", "--stack", stack.stack_name]
+    stack.pulumi(*args, "--import-pending-creates", cluster["urn"], "--import-pending-creates", cluster_id,
+                 "--clear-pending-creates")  # fmt: skip
+    assert pending(stack) == []
+    return stack.up()
+
+
+KILL_POINTS: dict[str, tuple[Callable[[dict[str, int]], bool], Callable[[CliStack, EmulatorProcess], Outcome]]] = {
+    "before-post": (before_post, up_then_clear),
+    "after-post": (after_post, clear_then_up),
+    "while-creating": (while_creating, import_then_up),
+    "mid-setup": (mid_setup, up_then_clear),
+    "at-publish": (at_publish, clear_then_up),
+}
+
+
+def arm(point: str, emulator: EmulatorProcess) -> None:
+    """The faults that hold the run at `point`: every POST dropped unprocessed, or the setup calls slowed."""
+    if point == "before-post":
+        emulator.admin.faults("/", method="POST", drop_rate=1.0)
+    elif point == "mid-setup":
+        for path, seconds in SETUP_ROUTES.values():
+            emulator.admin.faults(path, latency_ms=seconds * 1000)
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_interrupted_up_converges(
+    point: str, tmp_path: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reached, recover = KILL_POINTS[point]
+    stack = program_stack(write_program(tmp_path / "interrupted", PROGRAM, workbook=True), tmp_path / "state",
+                          emulator, monkeypatch)  # fmt: skip
+    emulator.admin.delays(provision_seconds=3.0)
+    arm(point, emulator)
+    emulator.admin.reset_counts()
+
+    interrupted_up(stack, emulator, tmp_path / "killed-run.log", reached)
+    emulator.admin.clear_faults()
+    left_behind = held(emulator)
+    ops = pending(stack)
+    assert ops and all(kind == "creating" for kind, _ in ops), ops
+    if point == "before-post":
+        assert left_behind["clusters"] == [], "nothing may have been created before the POSTs went through"
+    else:
+        assert left_behind["clusters"], f"the kill came too early: {left_behind}"
+
+    emulator.admin.delays(provision_seconds=0.5)
+    cancel(stack)
+    recover(stack, emulator)
+    final = stack.up(expect_no_changes=True)  # converged: a further run changes nothing
+    assert not final.messages("warning"), final.messages("warning")
+    assert pending(stack) == []
+
+    want, have = declared(stack), held(emulator)
+    assert len(want["clusters"]) == CLUSTERS and all(len(want[k]) == 1 for k in want if k != "clusters"), want
+    assert strays(have, want) == {}, f"orphans or duplicates on the emulator: {strays(have, want)}"
+    assert have == want
+    for kind, names in left_behind.items():  # what the killed run made was taken over, not re-made
+        assert set(names) <= set(want[kind]), (kind, names, want[kind])
+
+    stack.destroy()
+    assert {kind: names for kind, names in held(emulator).items() if names} == {}
+
+
+REPLACE_PROGRAM = """\
+import pulumi
+
+from pulumi_dataplatforms import eloq
+
+config = pulumi.Config()
+sku = eloq.ClusterSkuArgs(type="serverless", module="eloqkv", cloud="aws")
+auto = eloq.Cluster("auto", region=config.get("region") or "us-west-1", sku=sku)
+pinned = eloq.Cluster("pinned", name="orders-db", region="us-west-1", sku=sku)
+if config.get_bool("intruder"):
+    eloq.Cluster("intruder", name="foreign-db", region="us-west-1", sku=sku)
+pulumi.export("auto", auto.name)
+"""
+
+
+def test_replace_gives_an_auto_named_cluster_a_new_name(
+    tmp_path: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stack = program_stack(write_program(tmp_path / "replace", REPLACE_PROGRAM), tmp_path / "state", emulator,
+                          monkeypatch)  # fmt: skip
+    first = stack.up()
+    name = first.outputs["auto"].value
+    assert sorted(clusters(emulator)) == sorted([name, "orders-db"])
+    urns = {n: r["urn"] for n, r in resources(stack).items()}
+
+    # `pulumi up --replace`: check runs without old inputs, yet the stable auto-name moves on.
+    replaced = stack.up(replace=[urns["auto"]])
+    assert replaced.ops() == {"auto": "replace", "pinned": "same"}
+    new_name = replaced.outputs["auto"].value
+    assert new_name != name and sorted(clusters(emulator)) == sorted([new_name, "orders-db"])
+    again = stack.up(replace=[urns["auto"]]).outputs["auto"].value
+    assert again != new_name and sorted(clusters(emulator)) == sorted([again, "orders-db"])
+
+    # An explicitly named cluster is replaced delete-first: the new cluster exists and is the one in state.
+    before = clusters(emulator)["orders-db"]
+    emulator.admin.reset_counts()
+    assert stack.up(replace=[urns["pinned"]]).ops() == {"auto": "same", "pinned": "replace"}
+    routes = emulator.admin.request_counts()["routes"]
+    deletes = sum(n for route, n in routes.items() if route.startswith("DELETE /eloq/"))
+    assert routes.get(CLUSTER_POST) == 1 and deletes == 1, routes
+    assert "orders-db" in clusters(emulator) and clusters(emulator)["orders-db"] != before
+
+    # An input change replaces create-before-delete under a new name.
+    stack.configure({f"{stack.project_name}:region": "us-east-1"})
+    moved = stack.up()
+    assert moved.ops() == {"auto": "replace", "pinned": "same"}
+    moved_name = moved.outputs["auto"].value
+    assert moved_name != again and sorted(clusters(emulator)) == sorted([moved_name, "orders-db"])
+    assert clusters(emulator)[moved_name]["region"] == "us-east-1"
+
+    # A foreign cluster under an explicit name is still an error that suggests adoptExisting.
+    env = emulator.env()
+    EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"]).create_cluster("foreign-db", "us-east-1", 101, "us-east-1a")
+    stack.configure({f"{stack.project_name}:intruder": "true"})
+    with pytest.raises(auto.CommandError, match="adoptExisting=true"):
+        stack.up()
+    assert "intruder" not in resources(stack)
+    stack.configure({f"{stack.project_name}:intruder": "false"})
+
+    stack.destroy()
+    assert sorted(clusters(emulator)) == ["foreign-db"]
