@@ -71,7 +71,19 @@ class CacheEntryInputs(pydantic.BaseModel):
         return value
 
     def wire_value(self) -> Any:
-        return json.loads(self.value_json) if self.value_json is not None else self.value
+        return json.loads(self.value_json) if self.value_json is not None else whole_numbers(self.value)
+
+
+def whole_numbers(value: Any) -> Any:
+    """`value` with every integral float made an int: the engine carries all numbers as doubles,
+    so the 500 a program wrote arrives as 500.0 and would reach the platform as such."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(v) for v in value]
+    return value
 
 
 class CacheEntryOutputs(pydantic.BaseModel):
