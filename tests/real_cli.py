@@ -9,6 +9,7 @@ configured for the emulator the way `make up` configures it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -103,6 +104,13 @@ def resources(stack: CliStack) -> dict[str, dict[str, Any]]:
             continue
         out[res["urn"].rsplit("::", 1)[-1]] = res
     return out
+
+
+def shown_outputs(text: str) -> dict[str, str]:
+    """The `Outputs:` block of the CLI's text: name -> value as displayed."""
+    block = text.split("\nOutputs:\n", 1)[1].split("\n\n", 1)[0]
+    lines = (re.fullmatch(r"\s+(\w+)\s*: (.*)", line) for line in block.splitlines())
+    return {match[1]: match[2] for match in lines if match}
 
 
 def environ_with(**values: str) -> dict[str, str]:

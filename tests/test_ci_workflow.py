@@ -233,22 +233,25 @@ def strings(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
         yield path, node
 
 
-def run_script(script: str, env: dict[str, str], tmp_path: Path) -> tuple[int, dict[str, str]]:
-    """Runs a `run:` script as GitHub runs bash steps; returns its exit code and its `$GITHUB_OUTPUT`."""
+def run_script(
+    script: str, env: dict[str, str], tmp_path: Path, cwd: Path | None = None, timeout: float = 30
+) -> tuple[int, dict[str, str], str]:
+    """Runs a `run:` script as GitHub runs bash steps; returns its exit code, its `$GITHUB_OUTPUT` and what it printed."""
     output = tmp_path / "github_output"
     output.write_text("")
     script_file = tmp_path / "step.sh"
     script_file.write_text(script)
     completed = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_file)],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GITHUB_OUTPUT": str(output), **env},
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env, "GITHUB_OUTPUT": str(output)},
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=timeout,
         check=False,
     )
     values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
-    return completed.returncode, values
+    return completed.returncode, values, completed.stdout + completed.stderr
 
 
 # --- the Pulumi CLI as the Automation API calls it -------------------------------------------------
@@ -538,7 +541,7 @@ def test_stack_name_script_sanitizes_branch_names(
     assert set(step["env"]) == {"BRANCH", "DEFAULT_BRANCH"}
     assert "github.event.ref" in step["env"]["BRANCH"], "on `delete` the branch is github.event.ref"
     assert "github.head_ref" in step["env"]["BRANCH"]
-    code, outputs = run_script(step["run"], {"BRANCH": branch, "DEFAULT_BRANCH": default_branch}, tmp_path)
+    code, outputs, _ = run_script(step["run"], {"BRANCH": branch, "DEFAULT_BRANCH": default_branch}, tmp_path)
     assert code == 0
     assert outputs == {"name": name, "protected": protected}
     assert STACK_NAME.match(outputs["name"])
@@ -548,7 +551,7 @@ def test_stack_name_script_sanitizes_branch_names(
 def test_stack_name_script_rejects_a_branch_with_no_usable_character(tmp_path: Path) -> None:
     """A branch name with no character allowed in stack names fails the step instead of naming an empty stack."""
     (step,) = [step for step in steps(jobs()["stack"]) if step.get("id") == "name"]
-    code, outputs = run_script(step["run"], {"BRANCH": "---", "DEFAULT_BRANCH": "main"}, tmp_path)
+    code, outputs, _ = run_script(step["run"], {"BRANCH": "---", "DEFAULT_BRANCH": "main"}, tmp_path)
     assert code != 0
     assert "name" not in outputs
 
@@ -611,7 +614,7 @@ def test_destroy_job_first_refuses_a_protected_stack(tmp_path: Path, stack: str,
     _, destroy = job_running("pulumi", "destroy")
     first = steps(destroy)[0]
     assert "uses" not in first and "if" not in first
-    code, _ = run_script(first["run"], {"STACK": stack, "PROTECTED": protected}, tmp_path)
+    code, _, _ = run_script(first["run"], {"STACK": stack, "PROTECTED": protected}, tmp_path)
     assert (code == 0) is allowed
 
 

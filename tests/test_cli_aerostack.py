@@ -8,7 +8,6 @@ migrations (bookkeeping row + `verify`) and the cache entry (`cache/get`).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import httpx
 import pytest
 
 from tests.emulator_process import EmulatorProcess
-from tests.real_cli import assert_no_plaintext_secrets, example_stack, resources, secret_values, writes
+from tests.real_cli import assert_no_plaintext_secrets, example_stack, resources, secret_values, shown_outputs, writes
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -81,13 +80,6 @@ def booked(emulator: EmulatorProcess) -> dict[str, tuple[str, int]]:
     """The bookkeeping table: migration id -> (checksum, statements)."""
     rows = sql(emulator, "SELECT id, checksum, statements FROM _pulumi_migrations")
     return {row["id"]: (row["checksum"], row["statements"]) for row in rows}
-
-
-def shown_outputs(text: str) -> dict[str, str]:
-    """The `Outputs:` block of the CLI's text: name -> value as displayed."""
-    block = text.split("\nOutputs:\n", 1)[1].split("\n\n", 1)[0]
-    lines = (re.fullmatch(r"\s+(\w+)\s*: (.*)", line) for line in block.splitlines())
-    return {match[1]: match[2] for match in lines if match}
 
 
 def unchanged_except(**ops: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ change of inputs sets the declared values again (the upsert).
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 from pulumi_dataplatforms_provider.ardent.auth import HmacAuth
 from pulumi_dataplatforms_provider.ardent.client import compact_json
 from tests.emulator_process import EmulatorProcess
-from tests.real_cli import assert_no_plaintext_secrets, example_stack, resources, secret_values, writes
+from tests.real_cli import assert_no_plaintext_secrets, example_stack, resources, secret_values, shown_outputs, writes
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -37,13 +36,6 @@ def configs(emulator: EmulatorProcess) -> dict[str, dict[str, Any]]:
     """Config id -> the configuration's wire body as the emulator stored it."""
     stored: dict[str, dict[str, Any]] = emulator.admin.state()["ardent"]["configs"]
     return {config_id: doc["config"] for config_id, doc in stored.items()}
-
-
-def shown_outputs(text: str) -> dict[str, str]:
-    """The `Outputs:` block of the CLI's text: name -> value as displayed."""
-    block = text.split("\nOutputs:\n", 1)[1].split("\n\n", 1)[0]
-    lines = (re.fullmatch(r"\s+(\w+)\s*: (.*)", line) for line in block.splitlines())
-    return {match[1]: match[2] for match in lines if match}
 
 
 def ardent_call(emulator: EmulatorProcess, method: str, path: str, body: dict[str, Any]) -> httpx.Response:

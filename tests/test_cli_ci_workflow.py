@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,15 @@ from scripts.cli_stack import CliStack, Outcome
 from tests.cli_support import AerostackApi, spark_state
 from tests.emulator_process import EmulatorProcess
 from tests.real_cli import EXAMPLES, assert_no_plaintext_secrets, require_cli, writes
-from tests.test_ci_workflow import WORKFLOW_PATH, job_running, job_with_action_command, jobs, steps, workflow_env
+from tests.test_ci_workflow import (
+    WORKFLOW_PATH,
+    job_running,
+    job_with_action_command,
+    jobs,
+    run_script,
+    steps,
+    workflow_env,
+)
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -132,32 +139,15 @@ class Runner:
             # `overrides` stand for values GitHub computes from the event (the branch names).
             given = overrides or {}
             step_env = {**stack.env, **{k: given.get(k) or self.resolve(v) for k, v in step.get("env", {}).items()}}
-            code, outputs, printed = bash(script, step_env, project, self.tmp_path)
+            code, outputs, printed = run_script(
+                script, {**step_env, "HOME": str(self.tmp_path)}, self.tmp_path, cwd=project, timeout=300
+            )
             self.outputs.append(printed)
             results["printed"][step.get("name", script)] = printed
             assert code == 0, f"{job_id}: {step.get('name', script)} failed:\n{printed}"
             if "id" in step:
                 results["outputs"][step["id"]] = outputs
         return results
-
-
-def bash(script: str, env: dict[str, str], cwd: Path, tmp_path: Path) -> tuple[int, dict[str, str], str]:
-    """A `run:` step as GitHub runs it; returns its exit code, its `$GITHUB_OUTPUT` and what it printed."""
-    output = tmp_path / "github_output"
-    output.write_text("")
-    script_file = tmp_path / "step.sh"
-    script_file.write_text(script)
-    completed = subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_file)],
-        cwd=cwd,
-        env={**env, "GITHUB_OUTPUT": str(output), "HOME": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
-    return completed.returncode, values, completed.stdout + completed.stderr
 
 
 def stack_job(runner: Runner) -> None:
