@@ -4,11 +4,17 @@ Everything belongs to a tenant, derived from the API key (a hash, never the key 
 (databases, uploads) live under `<data dir>/aerostack/<generation>/`; the generation id is a
 store document, so the generic `/_admin/reset` (which empties the store) also starts every
 tenant afresh, and the old generation's files are removed.
+
+Tenant databases are sandboxed (see `sandbox.py`): an SQLite authorizer refuses statements that
+reach other files (ATTACH, VACUUM INTO, load_extension, path pragmas), and each database file is
+named by an HMAC of the tenant id under a random secret kept in the generation's store document,
+so the tenant id shown in public file URLs does not reveal any database's file name.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import shutil
@@ -22,7 +28,7 @@ from typing import IO, Any
 import httpx
 
 from ..spec import ServiceContext
-from . import security
+from . import sandbox, security
 
 SERVICE = "aerostack"
 DEFAULT_API_KEY = "aerostack-dev-key-0001"
@@ -61,12 +67,16 @@ class AerostackBackend:
 
     def _meta(self) -> dict[str, Any]:
         meta = self.ctx.store.get(SERVICE, "meta", "generation")
-        if meta is not None:
+        if meta is not None and "file_secret" in meta:
             return meta
         with self._guard:
             meta = self.ctx.store.get(SERVICE, "meta", "generation")
+            if meta is not None and "file_secret" not in meta:  # a data dir from before file secrets
+                meta["file_secret"] = secrets.token_hex(32)
+                self.ctx.store.put(SERVICE, "meta", "generation", meta)
             if meta is None:
                 meta = {"id": uuid.uuid4().hex[:12], "jwt_secret": secrets.token_hex(32)}
+                meta["file_secret"] = secrets.token_hex(32)
                 self.ctx.store.put(SERVICE, "meta", "generation", meta)
                 root = self.ctx.settings.data_dir / SERVICE
                 for old in root.iterdir() if root.exists() else ():
@@ -82,11 +92,15 @@ class AerostackBackend:
         keys = {DEFAULT_API_KEY, *(r.key for r in self.ctx.store.page(SERVICE, "keys").items)}
         if not api_key or api_key not in keys:
             raise AerostackError(401, "AUTH_INVALID_KEY", "Invalid or missing X-Aerostack-Key")
-        return hashlib.sha256(api_key.encode()).hexdigest()[:16]
+        return _tenant_id(api_key)
 
     def add_key(self, api_key: str) -> str:
         self.ctx.store.put(SERVICE, "keys", api_key, {})
-        return hashlib.sha256(api_key.encode()).hexdigest()[:16]
+        return _tenant_id(api_key)
+
+    def _tenants(self) -> list[str]:
+        keys = {DEFAULT_API_KEY, *(r.key for r in self.ctx.store.page(SERVICE, "keys").items)}
+        return sorted({_tenant_id(k) for k in keys})
 
     def _lock(self, name: str) -> threading.Lock:
         with self._guard:
@@ -94,14 +108,32 @@ class AerostackBackend:
 
     # -- database ---------------------------------------------------------------------------
     def db_path(self, tenant: str) -> Path:
-        return self.root() / "db" / f"{tenant}.sqlite3"
+        """`db/<HMAC(secret, tenant)>.sqlite3`: unpredictable without the data dir's secret."""
+        secret = bytes.fromhex(self._meta()["file_secret"])
+        name = hmac.new(secret, tenant.encode(), hashlib.sha256).hexdigest()[:32]
+        return self.root() / "db" / f"{name}.sqlite3"
+
+    def _adopt_legacy_db(self, tenant: str, path: Path) -> None:
+        """Rename a database saved under the old, predictable `<tenant>.sqlite3` name (keeps its data)."""
+        legacy = path.with_name(f"{tenant}.sqlite3")
+        if legacy.exists() and not path.exists():
+            for suffix in ("-journal", "-wal", "-shm", ""):
+                old = legacy.with_name(legacy.name + suffix)
+                if old.exists():
+                    old.replace(path.with_name(path.name + suffix))
 
     def db_query(self, tenant: str, sql: str, params: list[Any]) -> dict[str, Any]:
-        """One statement, autocommitted, on the tenant's own SQLite file (like a D1 prepared statement)."""
+        """One statement, autocommitted, on the tenant's own SQLite file (like a D1 prepared statement).
+
+        The connection is sandboxed: a statement touching any other file is refused with
+        400 DB_QUERY_FAILED, the status and code the platform gives a failed query.
+        """
         path = self.db_path(tenant)
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock(str(path)):
+            self._adopt_legacy_db(tenant, path)
             conn = sqlite3.connect(str(path), isolation_level=None)
+            denied = sandbox.confine(conn)
             try:
                 conn.row_factory = sqlite3.Row
                 cursor = conn.execute(sql, params)
@@ -110,6 +142,8 @@ class AerostackBackend:
                     return {"results": rows, "count": len(rows)}
                 return {"results": [], "count": max(cursor.rowcount, 0)}
             except (sqlite3.Error, ValueError, OverflowError) as exc:
+                if denied:
+                    raise AerostackError(400, "DB_QUERY_FAILED", f"not authorized: {denied[0]}") from None
                 raise AerostackError(400, "DB_QUERY_FAILED", f"{type(exc).__name__}: {exc}") from None
             finally:
                 conn.close()
@@ -242,5 +276,10 @@ class AerostackBackend:
                 for user in docs.values():
                     user.pop("salt", None)
                     user["password_hash"] = "<scrypt hash>"
-        state["databases"] = sorted(p.stem for p in (self.root() / "db").glob("*.sqlite3"))
+        state["databases"] = [t for t in self._tenants() if self.db_path(t).exists()]
         return state
+
+
+def _tenant_id(api_key: str) -> str:
+    """The public tenant id (it appears in file URLs); never used to name a database file."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
