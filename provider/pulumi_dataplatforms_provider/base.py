@@ -23,6 +23,7 @@ import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
@@ -124,6 +125,22 @@ def auto_name(news: Mapping[str, Any], fallback: str = "resource", max_base: int
     logical = str(news.get("__logicalName") or "")
     base = re.sub(r"[^a-z0-9-]+", "-", logical.lower()).strip("-")[:max_base].rstrip("-") or fallback
     return stable_value(news, key, lambda hex_: f"{base}-{hex_[:7]}")
+
+
+def is_auto_named(props: Mapping[str, Any], key: str = "name") -> bool:
+    """Whether `check` chose input `key` (recorded in `__defaults`) rather than the program."""
+    return key in (props.get("__defaults") or [])
+
+
+def created_within(timestamp: str, seconds: float) -> bool:
+    """Whether an ISO 8601 creation time (naive means UTC) lies at most `seconds` ago; False if unparsable."""
+    try:
+        created = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc) - created <= timedelta(seconds=seconds)
 
 
 def auto_uuid(news: Mapping[str, Any], key: str) -> str:

@@ -18,7 +18,7 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import auto_name
+from ..base import auto_name, is_auto_named
 from ..checking import field, is_unknown, validate
 from ..core import APIConnectionError, APIStatusError, RateLimitError, ServerError
 from ..spec import ResourceSpec
@@ -117,7 +117,7 @@ class ConnectorProvider(ArdentProvider):
         name = str(props["name"])
         client = self.client()
         deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
-        connector = self._create_once(client, inputs, name, deadline, "name" in (props.get("__defaults") or []))
+        connector = self._create_once(client, inputs, name, deadline, is_auto_named(props))
         try:
             client.discover_connector(connector.id)
             if inputs.selected_paths:

@@ -8,7 +8,6 @@ only provider-side settings (`timeouts`, `adoptExisting`) update in place.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
 import pulumi
@@ -16,7 +15,7 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import PlatformProvider, auto_name
+from ..base import PlatformProvider, auto_name, created_within, is_auto_named
 from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, NotFoundError, PermissionDeniedError, ServerError
 from ..polling import WaitTimeoutError, wait_for
@@ -233,7 +232,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         client = self.client()
         deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
         sku_id = self._resolve_sku(client, inputs)
-        auto_named = "name" in (props.get("__defaults") or [])
+        auto_named = is_auto_named(props)
         owned = self._create_once(client, name, inputs, sku_id, deadline, auto_named)
         try:
             cluster = self._wait_ready(client, name, deadline)
@@ -302,13 +301,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         however long ago. Returns True for such a cluster of our own.
         """
         same_place = existing.region == inputs.region and existing.zone == inputs.zone
-        try:
-            created = datetime.fromisoformat(existing.create_at.replace("Z", "+00:00"))
-            if created.tzinfo is None:
-                created = created.replace(tzinfo=timezone.utc)
-            recent = datetime.now(timezone.utc) - created <= timedelta(seconds=deadline.seconds)
-        except ValueError:
-            recent = False
+        recent = created_within(existing.create_at, deadline.seconds)
         if same_place and auto_named:
             pulumi.log.info(f"eloq cluster {name}: adopting the cluster left by an interrupted create")
             return True

@@ -16,7 +16,7 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import auto_name
+from ..base import auto_name, is_auto_named
 from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, ServerError
 from ..spec import ResourceSpec
@@ -176,7 +176,7 @@ class FolderProvider(SparkProvider):
         name = str(props["name"])
         client = self.client()
         deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
-        folder = self._create_once(client, name, inputs, deadline, "name" in (props.get("__defaults") or []))
+        folder = self._create_once(client, name, inputs, deadline, is_auto_named(props))
         if inputs.cover_image:
             client.upload_cover(
                 folder.id, Path(inputs.cover_image).expanduser().read_bytes(), Path(inputs.cover_image).name

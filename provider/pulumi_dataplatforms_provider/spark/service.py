@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import time
 import zipfile
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +19,7 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import auto_name
+from ..base import auto_name, created_within, is_auto_named
 from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, NotFoundError, ServerError
 from ..spec import ResourceSpec
@@ -194,7 +193,7 @@ class ServiceProvider(SparkProvider):
         client = self.client()
         deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
         existed = client.service_exists(folder, name)
-        auto_named = "name" in (props.get("__defaults") or [])
+        auto_named = is_auto_named(props)
         left = self._left_by_interrupted_create(client, inputs, name, deadline, auto_named) if existed else "no"
         if existed and not inputs.adopt_existing and left == "no":
             raise ConflictError(
@@ -235,13 +234,7 @@ class ServiceProvider(SparkProvider):
         same = hashlib.sha256(client.download(inputs.folder, name, versions[0].id)).hexdigest() == inputs.file_hash
         if auto_named:
             return "as is" if same else "publish"
-        try:
-            created = datetime.fromisoformat(str(versions[-1].created_at).replace("Z", "+00:00"))
-        except ValueError:
-            return "no"
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=timezone.utc)
-        recent = datetime.now(timezone.utc) - created <= timedelta(seconds=deadline.seconds)
+        recent = created_within(str(versions[-1].created_at), deadline.seconds)
         return "as is" if same and recent else "no"
 
     @staticmethod
