@@ -1,0 +1,27 @@
+"""Resource handlers driven directly, as the provider host drives them, against a real emulator process."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from pulumi_dataplatforms_provider.base import PlatformProvider
+from scripts.cli_stack import platform_config
+from tests.emulator_process import EmulatorProcess
+
+ProviderT = TypeVar("ProviderT", bound=PlatformProvider[object])
+
+
+def configured(provider_class: type[ProviderT], emulator: EmulatorProcess) -> ProviderT:
+    """A handler as the host has it after unpickling and `configure`: settings from stack config only.
+
+    The stack config is what `make up` gives a stack for `emulator` (every platform's keys), so
+    no environment variable of the test process takes part.
+    """
+    provider = provider_class()
+    provider.__setstate__({})
+    plain, secret = platform_config(emulator.env())
+    provider.configure(ConfigureRequest(Config({**plain, **secret}, "tests")))
+    return provider
