@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -132,7 +133,12 @@ def create_app(settings: Settings, services: list[ServiceSpec] | None = None) ->
 
     @app.get("/healthz", tags=["health"], summary="Liveness and the emulated services")
     async def healthz() -> dict[str, Any]:
-        return {"status": "ok", "services": [s.name for s in implemented]}
+        return {
+            "status": "ok",
+            "services": [s.name for s in implemented],
+            "instance": settings.instance_id,
+            "pid": os.getpid(),
+        }
 
     @app.exception_handler(ServiceError)
     async def on_service_error(request: Request, exc: ServiceError) -> Response:

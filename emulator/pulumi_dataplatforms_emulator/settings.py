@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,12 @@ class Settings:
     deletion_seconds: float = DEFAULT_DELETION_SECONDS
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    #: Reported by `/healthz`, so a starter can tell its own server from another on the port.
+    instance_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.instance_id is None:
+            self.instance_id = uuid.uuid4().hex
 
     @property
     def db_path(self) -> Path:
