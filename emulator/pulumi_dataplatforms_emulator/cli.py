@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import os
 import shlex
 import signal
@@ -18,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import control
-from .services import SERVICES
 from .settings import (
     DEFAULT_DATA_DIR,
     DEFAULT_DELETION_SECONDS,
@@ -32,10 +32,20 @@ from .settings import (
 PORT_VARIABLE = "EMULATOR_PORT"
 EXIT_PORT_TAKEN = 2
 EXIT_NOT_RUNNING = 3
+#: What the server needs beyond the provider's own dependencies: the `emulator` extra.
+SERVER_MODULES = ("fastapi", "uvicorn", "multipart", "openpyxl", "formulas")
+EXTRA_HINT = "pip install 'pulumi-dataplatforms[emulator]'"
+
+
+def missing_server_modules() -> list[str]:
+    """The server's modules that are not installed (the package was installed without its `emulator` extra)."""
+    return [name for name in SERVER_MODULES if importlib.util.find_spec(name) is None]
 
 
 def env_vars(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> dict[str, str]:
     """Every platform's base URL and development credentials for a server at host:port."""
+    from .services import SERVICES
+
     root = root_url(host, port)
     out: dict[str, str] = {}
     for spec in SERVICES:
@@ -184,6 +194,14 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``dataplatforms-emulator`` and ``python -m pulumi_dataplatforms_emulator``."""
     args = _parser().parse_args(argv)
+    missing = missing_server_modules() if args.command in ("serve", "start", "env") else []
+    if missing:
+        print(
+            f"dataplatforms-emulator {args.command}: the emulator's dependencies are not installed "
+            f"({', '.join(missing)}); install them with {EXTRA_HINT}",
+            file=sys.stderr,
+        )
+        return 1
     if args.command == "serve":
         settings = Settings(
             data_dir=args.data_dir,
