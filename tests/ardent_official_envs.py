@@ -14,10 +14,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 VERSIONS = ("0.2.2", "0.8.0")
 
 
-class RegistryUnreachable(RuntimeError):
-    """pip could not reach the package index."""
-
-
 def python_for(version: str) -> Path:
     """The interpreter of the venv holding `ardent-sdk==version`, created (and installed) on first use."""
     root = REPO_ROOT / ".venvs" / f"ardent-{version}"
@@ -35,8 +31,6 @@ def python_for(version: str) -> Path:
     )
     if proc.returncode != 0:
         text = proc.stderr + proc.stdout
-        if any(s in text for s in ("Could not find a version", "No matching distribution", "connection", "resolve")):
-            raise RegistryUnreachable(text[-800:])
         raise RuntimeError(f"pip install ardent-sdk=={version} failed:\n{text[-2000:]}")
     marker.write_text(version)
     return python

@@ -1,8 +1,13 @@
-"""Shared fixtures: one real emulator process per test session, cleaned between tests."""
+"""Shared fixtures: one real emulator process per test session, cleaned between tests.
+
+Under CI (the `CI` environment variable is "true") a skip is a failure unless its reason is in
+`CI_ALLOWED_SKIP_REASONS`: only a test that needs what the machine cannot have may skip there.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,56 @@ import pytest
 from tests.emulator_process import EmulatorProcess
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+CI_ALLOWED_SKIP_REASONS: frozenset[str] = frozenset(
+    {
+        # tests/real_cli.py `require_cli()`: no Pulumi CLI can be had or built on this machine.
+        "no Pulumi CLI: none on PATH, no installer reachable and no Go toolchain to build one",
+    }
+)
+
+
+def under_ci() -> bool:
+    """Whether the suite runs in CI (`CI=true`), where skips must be allowed ones."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    """The reason a skipped report gives, without pytest's `Skipped: ` prefix."""
+    longrepr = report.longrepr
+    message = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return message.removeprefix("Skipped: ")
+
+
+def fail_disallowed_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """Under CI, turns a skip whose reason is not in `CI_ALLOWED_SKIP_REASONS` into a failure (xfails stay)."""
+    if not under_ci() or not report.skipped or hasattr(report, "wasxfail"):
+        return
+    reason = skip_reason(report)
+    if reason in CI_ALLOWED_SKIP_REASONS:
+        return
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped under CI=true for a reason not in CI_ALLOWED_SKIP_REASONS (tests/conftest.py): {reason!r}"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    fail_disallowed_skip(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    report = yield
+    fail_disallowed_skip(report)
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import runpy
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ from pulumi_dataplatforms import manifests
 from tests.harness.runner import REPO_ROOT, with_repo_on_path
 
 PROJECT = "manifests-corpus"
+READY = {"ready": True}
 
 
 class RecordingMocks(Mocks):
@@ -55,7 +57,7 @@ def apply_one(path: str, mocks: RecordingMocks) -> dict[str, Any]:
     mocks.registered.clear()
     problems: list[manifests.Problem] = []
 
-    @settle
+    @settle  # type: ignore[untyped-decorator]
     def run() -> Any:
         if path.endswith(".py"):
             runpy.run_path(path, run_name="__main__")
@@ -76,14 +78,48 @@ def apply_one(path: str, mocks: RecordingMocks) -> dict[str, Any]:
     }
 
 
+class CrashedOutcome(dict[str, Any]):
+    """The outcome of a path that crashed the worker: `path` and `crash`; reading any other key fails, naming both."""
+
+    def __missing__(self, key: str) -> Any:
+        raise AssertionError(f"no {key!r} for {self['path']}: {self['crash']}")
+
+
+def text_of(output: str | bytes | None) -> str:
+    """A subprocess's captured output as text (a timed-out run's is bytes, or None)."""
+    return output.decode(errors="replace") if isinstance(output, bytes) else output or ""
+
+
+def run_worker(args: list[str], cwd: Path, env: Mapping[str, str], timeout: float) -> tuple[str, str, str]:
+    """Runs a worker to its end: its stdout, its stderr and how it ended, in words."""
+    try:
+        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        return text_of(exc.stdout), text_of(exc.stderr), f"timed out after {timeout:g}s"
+    if done.returncode < 0:
+        return done.stdout, done.stderr, f"killed by {signal.Signals(-done.returncode).name}"
+    return done.stdout, done.stderr, f"exit code {done.returncode}"
+
+
+def worker_outcomes(stdout: str) -> list[dict[str, Any]] | None:
+    """The outcomes a worker reported (complete lines after its ready line); None if it never got ready."""
+    lines = [json.loads(line) for line in stdout.splitlines(keepends=True) if line.endswith("\n")]
+    return lines[1:] if lines and lines[0] == READY else None
+
+
 def run_in_subprocess(
     paths: Sequence[str | Path],
     config: Mapping[str, str] | None = None,
     env: Mapping[str, str | None] | None = None,
     inputs: bool = False,
     cwd: Path = REPO_ROOT,
+    timeout: float = 300,
 ) -> dict[str, dict[str, Any]]:
-    """This module on `paths` in a fresh process; outcomes by path as given. `env` None values unset variables."""
+    """This module on `paths` in a fresh process; outcomes by path as given. `env` None values unset variables.
+
+    A path that crashes the worker (it dies, exits or runs out of `timeout`) gets a `CrashedOutcome`
+    saying how, and a fresh worker goes on with the paths after it.
+    """
     environment = with_repo_on_path(os.environ)
     for name, value in (env or {}).items():
         if value is None:
@@ -92,11 +128,27 @@ def run_in_subprocess(
             environment[name] = value
     settings = [f"--config={key}={value}" for key, value in (config or {}).items()]
     cmd = [sys.executable, "-m", "tests.manifest_program", *settings, *(["--inputs"] if inputs else [])]
-    done = subprocess.run(
-        [*cmd, *map(str, paths)], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return {r["path"]: r for r in map(json.loads, done.stdout.splitlines())}
+    outcomes: dict[str, dict[str, Any]] = {}
+    pending = [str(path) for path in paths]
+    while pending:
+        stdout, stderr, ending = run_worker([*cmd, *pending], cwd, environment, timeout)
+        reported = worker_outcomes(stdout)
+        assert reported is not None, f"the manifest worker crashed before it was ready ({ending}):\n{stderr}"
+        outcomes.update((outcome["path"], outcome) for outcome in reported)
+        if len(reported) == len(pending):
+            assert ending == "exit code 0", f"the manifest worker failed after its last path ({ending}):\n{stderr}"
+            break
+        culprit = pending[len(reported)]
+        crash = f"{culprit} crashed the manifest worker ({ending}):\n{stderr}"
+        outcomes[culprit] = CrashedOutcome(path=culprit, crash=crash)
+        pending = pending[len(reported) + 1 :]
+    return outcomes
+
+
+def report(line: Mapping[str, Any]) -> None:
+    """One JSON line on stdout, flushed: what a crash right after it cannot lose."""
+    sys.stdout.write(json.dumps(line) + "\n")
+    sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     mocks = RecordingMocks(args.inputs)
     set_mocks(mocks, project=PROJECT, stack="dev")
     set_all_config(dict(pair.split("=", 1) for pair in args.config))
+    report(READY)
     for path in args.paths:
-        sys.stdout.write(json.dumps(apply_one(path, mocks)) + "\n")
+        report(apply_one(path, mocks))
     return 0
 
 

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from tests.ardent_official_envs import RegistryUnreachable, python_for
+from tests.ardent_official_envs import python_for
 from tests.ardent_stacks import ardent_state
 from tests.emulator_process import EmulatorProcess
 
@@ -73,10 +73,11 @@ print(json.dumps(out))
 
 
 def run_flow(version: str, flow: str, emulator: EmulatorProcess) -> dict[str, object]:
+    """Runs `flow` on the official client `ardent-sdk==version`; a failed install of that pin fails the test."""
     try:
         python = python_for(version)
-    except RegistryUnreachable as exc:
-        pytest.skip(f"the package registry is unreachable, so ardent-sdk=={version} cannot be installed: {exc}")
+    except RuntimeError as exc:
+        pytest.fail(f"pip could not install the pinned official client ardent-sdk=={version}: {exc}", pytrace=False)
     proc = subprocess.run(
         [str(python), "-c", textwrap.dedent(flow)],
         env={**emulator.env(), "PATH": "/usr/bin:/bin"},

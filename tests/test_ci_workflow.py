@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -518,7 +517,6 @@ def test_stack_name_is_computed_once_and_reused() -> None:
                 assert step["with"]["stack-name"] == STACK_OUTPUT, job_id
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 @pytest.mark.parametrize(
     ("branch", "default_branch", "name", "protected"),
     [
@@ -547,7 +545,6 @@ def test_stack_name_script_sanitizes_branch_names(
     assert STACK_NAME.match(outputs["name"])
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_stack_name_script_rejects_a_branch_with_no_usable_character(tmp_path: Path) -> None:
     """A branch name with no character allowed in stack names fails the step instead of naming an empty stack."""
     (step,) = [step for step in steps(jobs()["stack"]) if step.get("id") == "name"]
@@ -604,7 +601,6 @@ def test_delete_path_never_destroys_the_default_branch() -> None:
     assert " || " not in guard, "every condition must hold"
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 @pytest.mark.parametrize(
     ("stack", "protected", "allowed"),
     [("feature-x", "false", True), ("main", "false", False), ("develop", "true", False), ("feature-x", "", False)],

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
+import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from tests.emulator_process import EmulatorProcess
 from tests.harness import DeploymentError
 
 CLUSTER = "pulumi-python:dynamic/eloq:Cluster"
+CLUSTER_URN = f"urn:pulumi:dev::pinned::{CLUSTER}::db"
 
 
 def cluster_steps(result: object) -> list[str]:
@@ -172,23 +174,20 @@ def test_lifecycle_converges_under_injected_429_and_503(tmp_path: Path, emulator
 def test_interrupted_create_rerun_converges_to_one_cluster(tmp_path: Path, emulator: EmulatorProcess) -> None:
     emulator.admin.delays(provision_seconds=4.0)
     stack = eloq_stack(tmp_path, emulator, write_program(tmp_path / "pinned", PINNED))
-    errors: list[BaseException] = []
-
-    def first_up() -> None:
-        try:
-            stack.up()
-        except BaseException as exc:  # the killed host makes this deployment fail
-            errors.append(exc)
-
-    thread = threading.Thread(target=first_up)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while "orders-db" not in clusters(emulator):
-        assert time.monotonic() < deadline, "the create was never posted"
-        time.sleep(0.1)
-    assert kill_hosts(stack.marker) >= 1  # type: ignore[attr-defined]
-    thread.join(60)
-    assert errors, "the interrupted deployment should have failed"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first_up = pool.submit(stack.up)
+        deadline = time.monotonic() + 60
+        while "orders-db" not in clusters(emulator):
+            assert time.monotonic() < deadline, "the create was never posted"
+            time.sleep(0.1)
+        assert kill_hosts(stack.marker) >= 1  # type: ignore[attr-defined]
+        with pytest.raises(DeploymentError) as killed:
+            first_up.result(timeout=60)
+    # The engine survives its host and reports the interrupted Create of `db` as the deployment's error.
+    assert re.fullmatch(
+        rf"{re.escape(CLUSTER_URN)}: Create failed: .*(Socket closed|Connection reset).*", str(killed.value)
+    )
+    assert killed.value.result is not None and killed.value.result.error == str(killed.value)
 
     emulator.admin.delays(provision_seconds=0.0)
     rerun = stack.up()

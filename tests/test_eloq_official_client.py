@@ -7,18 +7,16 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from tests.emulator_process import EmulatorProcess
-
-eloq_sdk = pytest.importorskip("eloq_sdk")
-from eloq_sdk import EloqAPI, schema  # noqa: E402
-from eloq_sdk.exceptions import (  # noqa: E402
+from eloq_sdk import EloqAPI, schema  # type: ignore[import-untyped]
+from eloq_sdk.exceptions import (  # type: ignore[import-untyped]
     EloqAuthenticationError,
     EloqNotFoundError,
     EloqRateLimitError,
     EloqServerError,
     EloqValidationError,
 )
+
+from tests.emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.official
 

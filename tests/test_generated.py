@@ -238,7 +238,8 @@ def test_python_examples_compile_and_use_real_arguments(page: str) -> None:
 @pytest.mark.parametrize("token", TOKENS)
 def test_example_loads_with_the_manifest_loader(token: str, tmp_path: Path) -> None:
     """Every manifest example passes `pulumi_dataplatforms.manifests.load()`, its own resource included."""
-    manifests = pytest.importorskip("pulumi_dataplatforms.manifests")
+    from pulumi_dataplatforms import manifests
+
     code = example_of(token).code
     (tmp_path / "example.yaml").write_text(code)
     loaded = manifests.load(tmp_path)
