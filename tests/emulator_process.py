@@ -54,22 +54,37 @@ class AdminClient:
         path: str = "/",
         *,
         method: str | None = None,
+        body_regex: str | None = None,
         latency_ms: float = 0,
         error_rate: float = 0,
         error_statuses: list[int] | None = None,
         drop_rate: float = 0,
+        lost_rate: float = 0,
+        lost_as: str = "drop",
+        slow_rate: float = 0,
+        slow_ms: float = 0,
         retry_after: str | None = "0",
         seed: int | None = None,
         max_faults: int | None = None,
         regex: bool | None = None,
     ) -> dict[str, Any]:
-        """Add a fault rule; returns it with its id."""
+        """Add a fault rule; returns it with its id.
+
+        ``lost_rate``: handled, then the answer is lost as a drop or an error (``lost_as``);
+        ``slow_rate``: handled, then answered after ``slow_ms``; ``body_regex``: only requests
+        whose body it searches.
+        """
         body: dict[str, Any] = {
             "path": path,
             "method": method,
+            "body_regex": body_regex,
             "latency_ms": latency_ms,
             "error_rate": error_rate,
             "drop_rate": drop_rate,
+            "lost_rate": lost_rate,
+            "lost_as": lost_as,
+            "slow_rate": slow_rate,
+            "slow_ms": slow_ms,
             "retry_after": retry_after,
             "seed": seed,
             "max_faults": max_faults,
@@ -101,8 +116,17 @@ class AdminClient:
         return result
 
     def reset_counts(self) -> None:
-        """Zero the request counts."""
+        """Zero the request counts and empty the request log."""
         self._call("DELETE", "/requests")
+
+    def request_log(self, since: int = 0) -> list[dict[str, Any]]:
+        """Logged requests with ``seq > since``, oldest first.
+
+        Each: ``seq, started_at, started_monotonic, method, path, route, request_id, status``
+        (int, ``"dropped"`` or ``"client_closed"``), ``fault, handled, service_status, duration_ms``.
+        """
+        result: list[dict[str, Any]] = self._call("GET", f"/requests/log?since={since}")["entries"]
+        return result
 
     def state(self) -> dict[str, Any]:
         """Every service's state."""

@@ -107,3 +107,20 @@ def test_every_flag_has_help_and_shows_its_default(monkeypatch: pytest.MonkeyPat
                 if action.default is not None:
                     assert f"(default: {action.default})" in " ".join(text.split()), (name, action.dest)
     assert "(default: 9911)" in " ".join(commands.choices["serve"].format_help().split()), "EMULATOR_PORT sets it"
+
+
+def test_the_request_log_shows_each_request_and_no_credential(tmp_path: Path) -> None:
+    port = str(free_port())
+    assert emulator_cli("start", "--port", port, "--data-dir", str(tmp_path), "--request-log").returncode == 0
+    env = cli.env_vars(port=int(port))
+    try:
+        ok = httpx.get(f"{env['ELOQ_BASE_URL']}org-info", headers={"Authorization": env["ELOQ_API_KEY"]})
+        refused = httpx.get(f"{env['ELOQ_BASE_URL']}org-info", headers={"Authorization": "not-a-key-4242"})
+        assert (ok.status_code, refused.status_code) == (200, 401)
+    finally:
+        emulator_cli("stop", "--data-dir", str(tmp_path))
+    log = (tmp_path / "emulator.log").read_text()
+    lines = [line for line in log.splitlines() if line.startswith("GET /eloq/api/v1/org-info ")]
+    assert [line.split()[2:4] for line in lines] == [["200", "eloq"], ["401", "eloq"]]
+    assert all(line.endswith("ms") for line in lines)
+    assert env["ELOQ_API_KEY"] not in log and "not-a-key-4242" not in log

@@ -1,11 +1,11 @@
-"""``/_admin``: reset, state dump, fault rules, delays and request counts (never counted or faulted)."""
+"""``/_admin``: reset, state dump, fault rules, delays, request counts and log (never counted or faulted)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from .faults import FaultRuleIn, FaultState
@@ -37,7 +37,7 @@ def build_admin_router(deps: AdminDeps) -> APIRouter:
     def delays() -> dict[str, float]:
         return {"provision_seconds": settings.provision_seconds, "deletion_seconds": settings.deletion_seconds}
 
-    @router.post("/reset", summary="Clear all state, fault rules and counts; restore start-up delays")
+    @router.post("/reset", summary="Clear all state, fault rules, counts and the request log; restore start-up delays")
     def reset() -> dict[str, Any]:
         deps.ctx.store.clear()
         deps.faults.clear()
@@ -78,7 +78,13 @@ def build_admin_router(deps: AdminDeps) -> APIRouter:
     async def requests() -> dict[str, Any]:
         return deps.faults.counts()
 
-    @router.delete("/requests", summary="Zero the request counts")
+    @router.get(
+        "/requests/log", summary="Logged requests (oldest first), optionally only those after a sequence number"
+    )
+    async def request_log(since: int = Query(0, ge=0, description="Only entries with seq > since")) -> dict[str, Any]:
+        return {"entries": deps.faults.request_log(since), "capacity": deps.faults.log_capacity}
+
+    @router.delete("/requests", summary="Zero the request counts and empty the request log")
     async def reset_requests() -> dict[str, Any]:
         deps.faults.reset_counts()
         return deps.faults.counts()

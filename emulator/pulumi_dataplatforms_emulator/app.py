@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import Receive, Scope, Send
 
+from . import request_log
 from .admin import AdminDeps, build_admin_router
 from .faults import FaultMiddleware, FaultState
 from .services import SERVICES, ErrorRenderer, ServiceContext, ServiceError, ServiceSpec, render_plain_error
@@ -115,6 +116,8 @@ def create_app(settings: Settings, services: list[ServiceSpec] | None = None) ->
         openapi_tags=[{"name": s.name, "description": s.description or s.name} for s in implemented]
         + [{"name": "admin", "description": "Test controls: reset, state, faults, delays, request counts"}],
     )
+    if settings.request_log:
+        app.fault_state.listeners.append(request_log.printer(lambda path: getattr(app.service_for(path), "name", None)))
     for spec in implemented:
         assert spec.router_factory is not None
         app.mount_router(spec.router_factory(ctx), prefix=spec.prefix)

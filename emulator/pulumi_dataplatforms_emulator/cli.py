@@ -80,6 +80,9 @@ def _server_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"], help="server log"
     )
+    parser.add_argument(
+        "--request-log", action="store_true", help="print method, path, status, platform and duration per request"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -162,6 +165,7 @@ def _serve_args(args: argparse.Namespace) -> list[str]:
         *("--host", args.host, "--port", str(args.port), "--data-dir", str(args.data_dir)),
         *("--provision-seconds", str(args.provision_seconds), "--deletion-seconds", str(args.deletion_seconds)),
         *("--log-level", args.log_level),
+        *(["--request-log"] if args.request_log else []),
     ]
 
 
@@ -210,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             instance_id=args.instance_id,
+            request_log=args.request_log,
         )
         return serve(settings, args.log_level)
     try:

@@ -36,6 +36,8 @@ class Settings:
     port: int = DEFAULT_PORT
     #: Reported by `/healthz`, so a starter can tell its own server from another on the port.
     instance_id: str | None = None
+    #: Print one line per platform request on stderr (`serve --request-log`).
+    request_log: bool = False
 
     def __post_init__(self) -> None:
         if self.instance_id is None:
