@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 from pulumi.dynamic import ConfigureRequest
@@ -14,14 +15,17 @@ from tests.emulator_process import EmulatorProcess
 ProviderT = TypeVar("ProviderT", bound=PlatformProvider[object])
 
 
-def configured(provider_class: type[ProviderT], emulator: EmulatorProcess) -> ProviderT:
+def configured(
+    provider_class: type[ProviderT], emulator: EmulatorProcess, overrides: Mapping[str, str | None] | None = None
+) -> ProviderT:
     """A handler as the host has it after unpickling and `configure`: settings from stack config only.
 
     The stack config is what `make up` gives a stack for `emulator` (every platform's keys), so
-    no environment variable of the test process takes part.
+    no environment variable of the test process takes part; `overrides` replaces keys (None removes one).
     """
     provider = provider_class()
     provider.__setstate__({})
     plain, secret = platform_config(emulator.env())
-    provider.configure(ConfigureRequest(Config({**plain, **secret}, "tests")))
+    config: dict[str, str | None] = {**plain, **secret, **(overrides or {})}
+    provider.configure(ConfigureRequest(Config({k: v for k, v in config.items() if v is not None}, "tests")))
     return provider

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 
+from pulumi_dataplatforms_provider.aerostack.sql_migration import MigrationError, SqlMigrationProvider
 from tests.emulator_process import EmulatorProcess
+from tests.handlers import configured
 from tests.harness import DeploymentError, Secret, Stack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -324,3 +326,57 @@ def test_example_app_backend(tmp_path: Path, emulator: EmulatorProcess) -> None:
     assert logo.headers["content-type"].startswith("image/svg+xml")
     stack.destroy()
     assert sql(emulator, "SELECT name FROM sqlite_master WHERE name IN ('users', 'posts')") == []
+
+
+def test_migration_whose_verify_fails_is_not_recorded_nor_applied_twice(emulator: EmulatorProcess) -> None:
+    sql(emulator, "CREATE TABLE applied (what TEXT)")
+    handler = configured(cast(Any, SqlMigrationProvider), emulator)
+    checked = handler.check(
+        {},
+        {
+            "migrationId": "orders",
+            "up": ["INSERT INTO applied (what) VALUES ('orders')"],
+            "verify": "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'orders'",
+        },
+    )
+    assert not checked.failures
+
+    # `up` succeeds, `verify` finds no table: the migration fails and is not recorded.
+    with pytest.raises(MigrationError, match="verify returned no row"):
+        handler.create(checked.inputs)
+    assert sql(emulator, "SELECT what FROM applied") == [{"what": "orders"}]
+    assert sql(emulator, "SELECT * FROM _pulumi_migrations") == []
+
+    # Once verify can pass, the next apply records it without running the applied statement again.
+    sql(emulator, "CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+    created = handler.create(checked.inputs)
+    assert created.outs is not None and created.outs["statementsApplied"] == 0
+    assert sql(emulator, "SELECT what FROM applied") == [{"what": "orders"}]
+    assert sql(emulator, "SELECT id, statements FROM _pulumi_migrations") == [{"id": "orders", "statements": 1}]
+
+
+def test_a_fixed_migration_resumes_after_the_statements_already_applied(emulator: EmulatorProcess) -> None:
+    handler = configured(cast(Any, SqlMigrationProvider), emulator)
+    broken = ["CREATE TABLE ledger (id INTEGER PRIMARY KEY, amount INTEGER)", "INSERT INTO ledgr (amount) VALUES (5)"]
+    checked = handler.check({}, {"migrationId": "ledger", "up": broken})
+    with pytest.raises(MigrationError, match="statement 1 of 2 failed.*resumes at statement 1"):
+        handler.create(checked.inputs)
+
+    # The fix keeps statement 0, which already ran and would fail if run again (no IF NOT EXISTS).
+    fixed = [broken[0], "INSERT INTO ledger (amount) VALUES (5)"]
+    created = handler.create(handler.check({}, {"migrationId": "ledger", "up": fixed}).inputs)
+    assert created.outs is not None and created.outs["statementsApplied"] == 1
+    assert sql(emulator, "SELECT amount FROM ledger") == [{"amount": 5}]
+    assert sql(emulator, "SELECT id FROM _pulumi_migrations") == [{"id": "ledger"}]
+    assert sql(emulator, "SELECT * FROM _pulumi_migrations_progress") == []
+
+
+def test_changing_a_statement_already_applied_stops_the_migration(emulator: EmulatorProcess) -> None:
+    handler = configured(cast(Any, SqlMigrationProvider), emulator)
+    first = ["CREATE TABLE notes (id INTEGER)", "INSERT INTO missing (x) VALUES (1)"]
+    with pytest.raises(MigrationError, match="statement 1 of 2 failed"):
+        handler.create(handler.check({}, {"migrationId": "notes", "up": first}).inputs)
+    rewritten = ["CREATE TABLE notes (id INTEGER, body TEXT)", "INSERT INTO notes (id) VALUES (1)"]
+    with pytest.raises(MigrationError, match="partly applied .*differ from the declared ones"):
+        handler.create(handler.check({}, {"migrationId": "notes", "up": rewritten}).inputs)
+    assert sql(emulator, "SELECT COUNT(*) AS n FROM notes") == [{"n": 0}]

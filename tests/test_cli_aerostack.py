@@ -106,7 +106,9 @@ def test_aerostack_lifecycle(tmp_path: Path, emulator: EmulatorProcess, monkeypa
 
     created = stack.up()
     assert created.ops() == dict.fromkeys(NAMES, "create")
-    assert [r["name"] for r in sql(emulator, OBJECTS)] == ["_pulumi_migrations", "posts", "users", "users_email"]
+    assert [r["name"] for r in sql(emulator, OBJECTS)] == [
+        "_pulumi_migrations", "_pulumi_migrations_progress", "posts", "users", "users_email"
+    ]  # fmt: skip
     users_sum, posts_sum = created.outputs["usersChecksum"].value, created.outputs["postsChecksum"].value
     assert booked(emulator) == {"001-users": (users_sum, 2), "002-posts": (posts_sum, 1)}
     assert cached(emulator) == {"exists": True, "value": SETTINGS}
@@ -187,7 +189,7 @@ def test_aerostack_lifecycle(tmp_path: Path, emulator: EmulatorProcess, monkeypa
     # endpoint) is nulled and expires; the object stays in storage and at its URL, with a warning.
     gone = stack.destroy()
     assert gone.ops() == dict.fromkeys(NAMES, "delete")
-    assert [r["name"] for r in sql(emulator, OBJECTS)] == ["_pulumi_migrations"]
+    assert [r["name"] for r in sql(emulator, OBJECTS)] == ["_pulumi_migrations", "_pulumi_migrations_progress"]
     assert booked(emulator) == {}
     (entry,) = [c["app:settings"] for k, c in emulator.admin.state()["aerostack"].items() if k.startswith("cache:")]
     assert entry["value"] is None and entry["expires_at"] is not None

@@ -89,12 +89,13 @@ def test_gitops_lifecycle(tmp_path: Path, emulator: EmulatorProcess, monkeypatch
     outcomes: list[Outcome] = []
     emulator.admin.reset_counts()
 
-    # 1. Preview: ten creates; the connection string that comes from the cluster is unknown; secrets
-    # from config and environment are shown as [secret]; nothing is written.
+    # 1. Preview: ten creates; the connection string that comes from the cluster (unknown until it
+    # exists) is a secret input of the configuration, so it shows as [secret], as do the secrets
+    # from config and environment; nothing is written.
     plan = stack.preview(diff=True)
     outcomes.append(plan)
     assert ops(plan) == dict.fromkeys(RESOURCES, "create")
-    assert re.search(r"^\s+connectionString: \[unknown\]$", plan.text, re.MULTILINE), plan.text
+    assert re.search(r"^\s+connectionString: \[secret\]$", plan.text, re.MULTILINE), plan.text
     assert re.search(r"^\s+password\s+: \[secret\]$", plan.text, re.MULTILINE)
     assert re.search(r"^\s+value\s+: \[secret\]$", plan.text, re.MULTILINE)
     assert writes(emulator) == {}, "a preview of a new stack must not write"

@@ -26,10 +26,10 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pulumi.dynamic import ConfigureRequest, ResourceProvider
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
 
-from .checking import ORGANIZATION_KEY, URN_KEY
-from .settings import MissingSettingError, Setting
+from .hidden_inputs import ORGANIZATION_KEY, URN_KEY
+from .settings import MissingSettingError, Setting, SettingsError
 
 ClientT = TypeVar("ClientT")
 
@@ -184,5 +184,21 @@ class PlatformProvider(ResourceProvider, Generic[ClientT]):
         return shared_client((self.settings[0].namespace, *values), self.make_client)
 
     def make_client(self) -> ClientT:
-        """Build a client from the resolved settings."""
+        """Build a client from the resolved settings (no request is sent)."""
         raise NotImplementedError
+
+    def settings_failures(self) -> list[CheckFailure]:
+        """Why this platform's settings cannot make a client (e.g. no credentials), found without any API call.
+
+        `check` reports it, so a missing credential fails the preview rather than the create.
+        """
+        try:
+            self.client()
+        except SettingsError as exc:
+            setting = exc.setting.key if isinstance(exc, MissingSettingError) else self.settings[0].namespace
+            return [CheckFailure(setting, str(exc))]
+        return []
+
+    def checked(self, inputs: dict[str, Any], failures: list[CheckFailure]) -> CheckResult:
+        """`check`'s result: the input failures, then the settings' (see `settings_failures`)."""
+        return CheckResult(inputs, [*failures, *self.settings_failures()])

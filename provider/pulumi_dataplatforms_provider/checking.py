@@ -15,16 +15,11 @@ from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from .hidden_inputs import ORGANIZATION_KEY, URN_KEY
+from .hidden_inputs import PREVIEW_KEY as PREVIEW_KEY  # checks import it from here
+
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
-#: Set to true by the SDK, while the program runs as a preview, on resources whose `check` mints a random
-#: identity. The dynamic-provider host passes `check` neither the preview flag nor the engine's random
-#: seed, so a preview's `check` cannot mint the value the update's `check` will: it returns it unknown
-#: instead, and `check` drops this key from the inputs it returns.
-PREVIEW_KEY = "__preview"
-#: Hidden inputs the SDK adds to every resource: its URN and the stack's organization (for stable auto-names).
-URN_KEY = "__urn"
-ORGANIZATION_KEY = "__organization"
 ENGINE_KEYS = frozenset({"__provider", "__defaults", "__logicalName", PREVIEW_KEY, URN_KEY, ORGANIZATION_KEY})
 
 

@@ -8,7 +8,7 @@ config section is generated from these declarations.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -30,13 +30,29 @@ class Setting:
     def name(self) -> str:
         return self.key.split(":", 1)[1]
 
+    @property
+    def shown(self) -> str:
+        """How errors name it: `eloq:apiKey (ELOQ_API_KEY)`."""
+        return f"{self.key} ({self.env})"
+
     def resolve(self, stack_config: Mapping[str, str]) -> str | None:
         """Stack config, then the environment, then the default."""
         value = stack_config.get(self.key) or os.environ.get(self.env) or self.default
         return value or None
 
 
-class MissingSettingError(Exception):
+def shown(settings: Iterable[Setting], *keys: str) -> str:
+    """Settings as errors name them: `ardent:publicKey + ardent:secretKey (ARDENT_PUBLIC_KEY + ARDENT_SECRET_KEY)`."""
+    by_key = {s.key: s for s in settings}
+    chosen = [by_key[key] for key in keys]
+    return f"{' + '.join(s.key for s in chosen)} ({' + '.join(s.env for s in chosen)})"
+
+
+class SettingsError(Exception):
+    """The platform's settings cannot make a client (e.g. no credentials); the message names the fix."""
+
+
+class MissingSettingError(SettingsError):
     """A required setting is absent from both the stack config and the environment."""
 
     def __init__(self, setting: Setting) -> None:

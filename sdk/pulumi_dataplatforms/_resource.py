@@ -19,7 +19,7 @@ from typing import Any, ClassVar, cast
 import pulumi
 import pulumi.dynamic
 
-from pulumi_dataplatforms_provider.checking import ORGANIZATION_KEY, PREVIEW_KEY, URN_KEY
+from pulumi_dataplatforms_provider.hidden_inputs import ORGANIZATION_KEY, PREVIEW_KEY, URN_KEY
 
 
 def camel(name: str) -> str:
@@ -66,7 +66,9 @@ class DataPlatformResource(pulumi.dynamic.Resource):
         args: Any,
         opts: pulumi.ResourceOptions | None,
         kwargs: Mapping[str, Any],
+        secret_inputs: tuple[str, ...] = (),
     ) -> None:
+        """`secret_inputs` (snake_case) are made secrets even when given as plain values, inputs and outputs alike."""
         if args is None:
             args = self._args_type(**kwargs)
         elif kwargs:
@@ -82,7 +84,10 @@ class DataPlatformResource(pulumi.dynamic.Resource):
         # What the provider's stable auto-names are derived from (pulumi_dataplatforms_provider.base.stable_value).
         props[URN_KEY] = _urn(resource_name, f"pulumi-python:{self._resource_type_name}", opts)
         props[ORGANIZATION_KEY] = pulumi.get_organization()
-        defaults = pulumi.ResourceOptions(additional_secret_outputs=list(self._secret_outputs))
+        for name in secret_inputs:
+            if props.get(name) is not None:
+                props[name] = pulumi.Output.secret(props[name])
+        defaults = pulumi.ResourceOptions(additional_secret_outputs=[*self._secret_outputs, *secret_inputs])
         if self._name_input is not None and props.get(self._name_input) is not None:
             # A replacement under the same explicit name must delete first, `pulumi up --replace` included
             # (the engine asks the provider's diff only about input changes).

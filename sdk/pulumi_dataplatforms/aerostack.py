@@ -17,19 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.runtime.config import get_config
 
 from pulumi_dataplatforms_provider.aerostack import SETTINGS
-from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
-from pulumi_dataplatforms_provider.aerostack.client import AerostackClient
-from pulumi_dataplatforms_provider.aerostack.models import ChatMessage, EnqueueResult, InvokeResult
-from pulumi_dataplatforms_provider.aerostack.sql_migration import SqlMigrationProvider
-from pulumi_dataplatforms_provider.aerostack.storage_object import StorageObjectProvider
 
 from ._resource import DataPlatformResource
+
+if TYPE_CHECKING:
+    from pulumi_dataplatforms_provider.aerostack.client import AerostackClient
+    from pulumi_dataplatforms_provider.aerostack.models import ChatMessage, EnqueueResult, InvokeResult
 
 __all__ = [
     "CacheEntry",
@@ -88,6 +87,8 @@ class SqlMigration(DataPlatformResource, module="aerostack", name="SqlMigration"
         self, resource_name: str, args: SqlMigrationArgs | None = None,
         opts: pulumi.ResourceOptions | None = None, **kwargs: Any,
     ) -> None:  # fmt: skip
+        from pulumi_dataplatforms_provider.aerostack.sql_migration import SqlMigrationProvider
+
         super().__init__(SqlMigrationProvider(), resource_name, args, opts, kwargs)
 
 
@@ -123,6 +124,8 @@ class CacheEntry(DataPlatformResource, module="aerostack", name="CacheEntry"):
         self, resource_name: str, args: CacheEntryArgs | None = None,
         opts: pulumi.ResourceOptions | None = None, **kwargs: Any,
     ) -> None:  # fmt: skip
+        from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
+
         super().__init__(CacheEntryProvider(), resource_name, args, opts, kwargs)
 
 
@@ -163,11 +166,15 @@ class StorageObject(DataPlatformResource, module="aerostack", name="StorageObjec
         self, resource_name: str, args: StorageObjectArgs | None = None,
         opts: pulumi.ResourceOptions | None = None, **kwargs: Any,
     ) -> None:  # fmt: skip
+        from pulumi_dataplatforms_provider.aerostack.storage_object import StorageObjectProvider
+
         super().__init__(StorageObjectProvider(), resource_name, args, opts, kwargs)
 
 
 def client() -> AerostackClient:
     """A client with the provider's credentials (stack config, then environment); close it when done."""
+    from pulumi_dataplatforms_provider.aerostack.client import AerostackClient
+
     stack_config = {s.key: value for s in SETTINGS if (value := get_config(s.key)) is not None}
     api_key, server = (s.resolve(stack_config) for s in SETTINGS)
     if not api_key:

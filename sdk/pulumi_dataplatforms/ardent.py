@@ -29,10 +29,6 @@ from typing import Any
 
 import pulumi
 
-from pulumi_dataplatforms_provider.ardent.configuration import CONFIG_MODELS, provider_for
-from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
-from pulumi_dataplatforms_provider.ardent.job import JobProvider
-
 from ._resource import DataPlatformResource, snake
 
 __all__ = [
@@ -320,12 +316,6 @@ class TigerBeetleConfigArgs:
 # configuration resources ------------------------------------------------------------------
 
 
-def _secret(names: tuple[str, ...], opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-    """`opts` plus additional_secret_outputs for secret *inputs* (their outputs stay secret even if given plain)."""
-    secrets = pulumi.ResourceOptions(additional_secret_outputs=list(names))
-    return pulumi.ResourceOptions.merge(secrets, opts)
-
-
 class _Config(DataPlatformResource):
     """Shared plumbing of the ten configuration classes."""
 
@@ -338,9 +328,10 @@ class _Config(DataPlatformResource):
     def __init__(
         self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None, kwargs: dict[str, Any]
     ) -> None:
+        from pulumi_dataplatforms_provider.ardent.configuration import CONFIG_MODELS, provider_for
+
         secret_inputs = tuple(snake(name) for name in CONFIG_MODELS[self._wire_type].secrets)
-        provider = provider_for(self._wire_type)()
-        super().__init__(provider, resource_name, args, _secret(secret_inputs, opts), kwargs)
+        super().__init__(provider_for(self._wire_type)(), resource_name, args, opts, kwargs, secret_inputs)
 
 
 class MongoDbConfig(_Config, module="ardent", name="MongoDbConfig"):
@@ -590,7 +581,9 @@ class Connector(DataPlatformResource, module="ardent", name="Connector"):
         self, resource_name: str, args: ConnectorArgs | None = None, opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:  # fmt: skip
-        super().__init__(ConnectorProvider(), resource_name, args, _secret(("connection_details",), opts), kwargs)
+        from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
+
+        super().__init__(ConnectorProvider(), resource_name, args, opts, kwargs, ("connection_details",))
 
 
 @dataclass(kw_only=True)
@@ -638,4 +631,6 @@ class Job(DataPlatformResource, module="ardent", name="Job"):
         self, resource_name: str, args: JobArgs | None = None, opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:  # fmt: skip
+        from pulumi_dataplatforms_provider.ardent.job import JobProvider
+
         super().__init__(JobProvider(), resource_name, args, opts, kwargs)

@@ -14,19 +14,27 @@ exists, declare it with its name and `adopt_existing=True`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 from pulumi.runtime.config import get_config
 
 from pulumi_dataplatforms_provider.eloq import SETTINGS
-from pulumi_dataplatforms_provider.eloq.client import EloqClient
-from pulumi_dataplatforms_provider.eloq.cluster import SECRET_OUTPUTS, ClusterProvider
-from pulumi_dataplatforms_provider.eloq.models import Sku
 
-from ._resource import DataPlatformResource, snake
+from ._resource import DataPlatformResource
+
+if TYPE_CHECKING:
+    from pulumi_dataplatforms_provider.eloq.models import Sku
 
 __all__ = ["Cluster", "ClusterArgs", "ClusterSkuArgs", "ClusterTimeoutsArgs", "Sku", "get_skus"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Sku":  # the model get_skus returns, loaded with the client
+        from pulumi_dataplatforms_provider.eloq.models import Sku
+
+        return Sku
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(kw_only=True)
@@ -86,7 +94,7 @@ class Cluster(DataPlatformResource, module="eloq", name="Cluster"):
         "created_at", "module_type", "cloud_provider", "deploy_mode", "elb_state", "org_name", "project_name",
         "tx_cpu_limit", "tx_memory_mi_limit", "tx_replica", "log_cpu_limit", "log_memory_mi_limit", "log_replica",
     )  # fmt: skip
-    _secret_outputs = tuple(snake(name) for name in SECRET_OUTPUTS)
+    _secret_outputs = ("username", "password", "connection_string")
 
     name: pulumi.Output[str]
     region: pulumi.Output[str]
@@ -142,6 +150,8 @@ class Cluster(DataPlatformResource, module="eloq", name="Cluster"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
+        from pulumi_dataplatforms_provider.eloq.cluster import ClusterProvider
+
         super().__init__(ClusterProvider(), resource_name, args, opts, kwargs)
 
 
@@ -151,6 +161,8 @@ def get_skus(
     cloud: Literal["aws", "gcp"] = "aws",
 ) -> list[Sku]:
     """The SKUs of the caller's plan that match; credentials as for the provider (config, then environment)."""
+    from pulumi_dataplatforms_provider.eloq.client import EloqClient
+
     stack_config = {s.key: value for s in SETTINGS if (value := get_config(s.key)) is not None}
     api_key, base_url = (s.resolve(stack_config) for s in SETTINGS)
     if not api_key:

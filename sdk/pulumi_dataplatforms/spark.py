@@ -14,17 +14,17 @@ Settings: stack config `spark:baseUrl`, `spark:tenant`, `spark:env`, and one of 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import pulumi
 from pulumi.runtime.config import get_config
 
 from pulumi_dataplatforms_provider.spark import SETTINGS
-from pulumi_dataplatforms_provider.spark.client import SparkClient, choose_auth, resolve_endpoint
-from pulumi_dataplatforms_provider.spark.folder import FolderProvider
-from pulumi_dataplatforms_provider.spark.service import ServiceProvider
 
 from ._resource import DataPlatformResource
+
+if TYPE_CHECKING:
+    from pulumi_dataplatforms_provider.spark.client import SparkClient
 
 __all__ = ["Folder", "FolderArgs", "Service", "ServiceArgs", "TimeoutsArgs", "client", "execute"]
 
@@ -93,6 +93,8 @@ class Folder(DataPlatformResource, module="spark", name="Folder"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
+        from pulumi_dataplatforms_provider.spark.folder import FolderProvider
+
         super().__init__(FolderProvider(), resource_name, args, opts, kwargs)
 
 
@@ -172,11 +174,15 @@ class Service(DataPlatformResource, module="spark", name="Service"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
+        from pulumi_dataplatforms_provider.spark.service import ServiceProvider
+
         super().__init__(ServiceProvider(), resource_name, args, opts, kwargs)
 
 
 def client() -> SparkClient:
     """A Spark client from the stack config, then the environment (as the provider resolves them)."""
+    from pulumi_dataplatforms_provider.spark.client import SparkClient, choose_auth, resolve_endpoint
+
     stack_config: dict[str, str] = {}
     for setting in SETTINGS:
         try:

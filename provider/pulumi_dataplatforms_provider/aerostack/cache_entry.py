@@ -102,7 +102,7 @@ class CacheEntryProvider(AerostackProvider):
         has_value, has_json = news.get("value") is not None, news.get("valueJson") is not None
         if has_value == has_json and not any(is_unknown(news.get(k)) for k in ("value", "valueJson")):
             failures.append(CheckFailure("value", "give exactly one of value or valueJson"))
-        return CheckResult(dict(news), failures)
+        return self.checked(dict(news), failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]

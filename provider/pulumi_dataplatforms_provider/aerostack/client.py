@@ -23,7 +23,9 @@ import httpx
 import pydantic
 
 from ..core import APIStatusError, AsyncBaseClient, BaseClient, ClientOptions, HeaderKeyAuth, RetryPolicy
-from . import server_url
+from ..core.errors import ErrorHints
+from ..settings import shown
+from . import SETTINGS, server_url
 from .models import (
     AuthResult,
     CacheGetResult,
@@ -48,6 +50,10 @@ _REPLAY_SAFE = re.compile(
     r"|drop\s+(table|index|view|trigger)\s+if\s+exists"
     r"|insert\s+or\s+(replace|ignore)|replace\s+into)\b",
     re.IGNORECASE,
+)
+
+ERROR_HINTS = ErrorHints(
+    base_url=shown(SETTINGS, "aerostack:serverUrl"), credentials=shown(SETTINGS, "aerostack:apiKey")
 )
 
 
@@ -201,7 +207,13 @@ class operations:
 
 
 def _options(server: str | int | None, timeout: float, retry: RetryPolicy | None) -> ClientOptions:
-    return ClientOptions(base_url=server_url(server), timeout=timeout, retry=retry or RetryPolicy())
+    return ClientOptions(
+        base_url=server_url(server),
+        timeout=timeout,
+        retry=retry or RetryPolicy(),
+        platform=PLATFORM,
+        hints=ERROR_HINTS,
+    )
 
 
 class AerostackClient:
@@ -217,7 +229,6 @@ class AerostackClient:
         http_client: httpx.Client | None = None,
     ) -> None:
         self._http = BaseClient(_options(server, timeout, retry), HeaderKeyAuth(KEY_HEADER, api_key), None, http_client)
-        self._http.platform = PLATFORM
 
     @property
     def base_url(self) -> str:
@@ -289,7 +300,6 @@ class AsyncAerostackClient:
         self._http = AsyncBaseClient(
             _options(server, timeout, retry), HeaderKeyAuth(KEY_HEADER, api_key), None, http_client
         )
-        self._http.platform = PLATFORM
 
     @property
     def base_url(self) -> str:

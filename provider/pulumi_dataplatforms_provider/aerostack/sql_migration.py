@@ -1,19 +1,24 @@
-"""The SqlMigration resource: ordered `up` statements through `db/query`, recorded in a bookkeeping table.
+"""The SqlMigration resource: ordered `up` statements through `db/query`, applied exactly once.
 
-Guarantees, given what the API offers (one SQL statement per `db/query` call, no transaction
-spanning calls):
+The API runs one SQL statement per `db/query` call, each its own transaction; no transaction
+spans calls. So a migration is applied statement by statement, with its progress recorded in
+the database itself, in `<bookkeepingTable>_progress` (id, done, checksum of the statements
+done, pending):
 
-- statements run one per call, in order; each is atomic on its own;
-- the bookkeeping row (id + checksum of `up`) is written by one final statement, only after
-  every `up` statement (and `verify`) succeeded, so a failed migration is never recorded;
-- a failing statement stops the migration with its index and the database's message; the
-  statements before it stay applied (they cannot be rolled back through this API), and the
-  error says so. Write statements re-runnable (`IF NOT EXISTS`, `INSERT OR IGNORE`) to make a
-  re-run after a fix converge;
-- replay-safe statements (reads, `IF [NOT] EXISTS` DDL, upserts) are retried on 5xx and
-  connection errors; other statements only on 429 and 503, which say the request was not
-  processed. An ambiguous failure (502/504, dropped connection) of a non-replay-safe
-  statement stops the migration rather than risk running it twice.
+- before a statement that is not replay-safe runs, `pending` is set to its index; after any
+  statement succeeds, `done` moves past it and `pending` is cleared;
+- a re-run (after a failure, a fix, an interrupted deployment) resumes at `done`: statements
+  already applied are never run again. Fixing the statement that failed keeps the progress;
+  changing one already applied stops the migration with an explanation;
+- a statement that failed with a definite answer (e.g. a SQL error) was not applied: the next
+  run runs it again;
+- a statement that is not replay-safe and whose answer was lost (connection dropped, 5xx,
+  timeout) may or may not have been applied. It is never re-sent blindly: the migration stops,
+  and the next run stops too, with the two `UPDATE`s that settle it once you have looked;
+- replay-safe statements (reads, `IF [NOT] EXISTS` DDL, upserts) are simply retried;
+- when every statement is done and `verify` (if any) returns a row, the bookkeeping row (id +
+  checksum of `up`) is written and the progress row removed. A migration whose `verify` fails
+  is not recorded; the next run resumes with nothing left to run and checks `verify` again.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import pydantic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..checking import field, is_unknown, validate
-from ..core import APIStatusError, ServerError
+from ..core import APIConnectionError, APIStatusError
 from ..spec import ResourceSpec
 from ._base import AerostackProvider, engine_keys, pick
 from .client import AerostackClient, is_read_only, is_replay_safe
@@ -38,7 +43,8 @@ from .models import DbQueryResult
 DEFAULT_TABLE = "_pulumi_migrations"
 INPUT_KEYS = ("migrationId", "up", "down", "verify", "bookkeepingTable")
 REPLACE_KEYS = ("migrationId", "up", "bookkeepingTable")
-UNPROCESSED_RETRIES = 8
+RATE_LIMIT_RETRIES = 8
+PROGRESS_SUFFIX = "_progress"
 
 
 class MigrationError(Exception):
@@ -125,23 +131,104 @@ class Migrator:
     def __init__(self, client: AerostackClient, migration_id: str, table: str) -> None:
         self.client, self.id, self.table = client, migration_id, table
 
-    def execute(self, sql: str, params: list[Any] | None = None) -> DbQueryResult:
-        """One statement; non-replay-safe ones are re-sent only after a 503 (not processed)."""
-        safe = is_replay_safe(sql)
-        for attempt in range(UNPROCESSED_RETRIES + 1):
+    def execute(self, sql: str, params: list[Any] | None = None, *, replay_safe: bool | None = None) -> DbQueryResult:
+        """One statement. Replay-safe ones are retried by the client; others only after a 429 (not processed)."""
+        safe = is_replay_safe(sql) if replay_safe is None else replay_safe
+        for attempt in range(RATE_LIMIT_RETRIES + 1):
             try:
                 return self.client.db_query(sql, params, idempotent=safe)
-            except ServerError as exc:
-                if safe or exc.status_code != 503 or attempt == UNPROCESSED_RETRIES:
+            except APIStatusError as exc:
+                if safe or exc.status_code != 429 or attempt == RATE_LIMIT_RETRIES:
                     raise
                 time.sleep(min(0.1 * 2**attempt, 2.0))
         raise AssertionError("unreachable")
+
+    @property
+    def progress_table(self) -> str:
+        return f"{self.table}{PROGRESS_SUFFIX}"
 
     def ensure_table(self) -> None:
         self.execute(
             f'CREATE TABLE IF NOT EXISTS "{self.table}" (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, '
             "statements INTEGER NOT NULL, applied_at TEXT NOT NULL)"
         )
+        self.execute(
+            f'CREATE TABLE IF NOT EXISTS "{self.progress_table}" (id TEXT PRIMARY KEY, checksum TEXT NOT NULL, '
+            "done INTEGER NOT NULL, pending INTEGER)"
+        )
+
+    def progress(self, statements: list[str]) -> tuple[int, int | None]:
+        """(statements done, index of one whose outcome is unknown) for these `up` statements; (0, None) if fresh.
+
+        Progress carries over when the statements already applied are unchanged (e.g. after fixing the
+        one that failed); otherwise the migration stops, since what ran is no longer what is declared.
+        """
+        rows = self.execute(
+            f'SELECT checksum, done, pending FROM "{self.progress_table}" WHERE id = ?', [self.id]
+        ).results
+        if not rows:
+            return 0, None
+        row = rows[0]
+        done = int(row["done"])
+        if done > len(statements) or row["checksum"] != checksum(statements[:done]):
+            raise MigrationError(
+                f"migration {self.id!r} was partly applied (statements 0-{done - 1}) with `up` statements that "
+                f"differ from the declared ones. Restore them to finish the migration, or reconcile the schema by "
+                f"hand and delete its row from {self.progress_table}"
+            )
+        return done, None if row["pending"] is None else int(row["pending"])
+
+    def mark(self, statements: list[str], done: int, pending: int | None) -> None:
+        """Record that `statements[:done]` are applied and which one, if any, is being sent."""
+        self.execute(
+            f'INSERT OR REPLACE INTO "{self.progress_table}" (id, checksum, done, pending) VALUES (?, ?, ?, ?)',
+            [self.id, checksum(statements[:done]), done, pending],
+            replay_safe=True,
+        )
+
+    def apply(self, statements: list[str]) -> int:
+        """Run the statements not yet done (see the module docstring); how many ran now."""
+        done, pending = self.progress(statements)
+        if pending is not None and not is_replay_safe(statements[pending]):
+            raise MigrationError(self._unknown_outcome(pending, len(statements), "an earlier run"))
+        ran = 0
+        for index in range(done, len(statements)):
+            sql = statements[index]
+            safe = is_replay_safe(sql)
+            if not safe:
+                self.mark(statements, index, index)
+            try:
+                self.execute(sql, replay_safe=safe)
+            except (APIStatusError, APIConnectionError) as exc:
+                definite = isinstance(exc, APIStatusError) and exc.status_code < 500 and exc.status_code != 408
+                if safe or definite:
+                    if not safe:
+                        self.mark(statements, index, None)  # refused: the statement did not run
+                    raise MigrationError(self._failed(index, len(statements), exc)) from None
+                raise MigrationError(self._unknown_outcome(index, len(statements), f"this run ({exc})")) from None
+            self.mark(statements, index + 1, None)
+            ran += 1
+        return ran
+
+    def _failed(self, index: int, total: int, exc: Exception) -> str:
+        return (
+            f"migration {self.id!r}: up statement {index} of {total} failed: {exc}. "
+            f"{_applied(index)} (each statement is its own transaction) and will not run again: the next "
+            f"`pulumi up` resumes at statement {index}. The migration was not recorded"
+        )
+
+    def _unknown_outcome(self, index: int, total: int, when: str) -> str:
+        return (
+            f"migration {self.id!r}: the answer to up statement {index} of {total} was lost in {when}, so "
+            f"whether it was applied is unknown, and it is not replay-safe, so it is not sent again. "
+            f"{_applied(index)}. Look at the database; if statement {index} was applied, run "
+            f"`UPDATE \"{self.progress_table}\" SET done = {index + 1}, pending = NULL WHERE id = '{self.id}'`, "
+            f"if not, `UPDATE \"{self.progress_table}\" SET pending = NULL WHERE id = '{self.id}'`; "
+            "then run `pulumi up` again. (Replay-safe statements, e.g. INSERT OR IGNORE, never stop here.)"
+        )
+
+    def finish(self) -> None:
+        self.execute(f'DELETE FROM "{self.progress_table}" WHERE id = ?', [self.id], replay_safe=True)
 
     def record(self) -> dict[str, Any] | None:
         """The bookkeeping row, or None when absent (or the table itself is gone)."""
@@ -166,20 +253,14 @@ class Migrator:
             return False
 
     def run(self, statements: list[str], what: str) -> None:
+        """Run every statement in order (for `down`); stop at the first failure."""
         for index, sql in enumerate(statements):
             try:
                 self.execute(sql)
-            except APIStatusError as exc:
-                applied = (
-                    "no statement was applied"
-                    if index == 0
-                    else "statement 0 was applied and remains"
-                    if index == 1
-                    else f"statements 0-{index - 1} were applied and remain"
-                )
+            except (APIStatusError, APIConnectionError) as exc:
                 raise MigrationError(
                     f"migration {self.id!r}: {what} statement {index} of {len(statements)} failed: {exc}. "
-                    f"{applied} (each statement is its own transaction); the migration was not recorded"
+                    f"{_applied(index)} (each statement is its own transaction)"
                 ) from None
 
     def save(self, digest: str, statements: int) -> str:
@@ -188,10 +269,19 @@ class Migrator:
             f'INSERT OR REPLACE INTO "{self.table}" (id, checksum, statements, applied_at) VALUES (?, ?, ?, ?)',
             [self.id, digest, statements, applied_at],
         )
+        self.finish()
         return applied_at
 
     def forget(self) -> None:
-        self.execute(f'DELETE FROM "{self.table}" WHERE id = ?', [self.id])
+        self.execute(f'DELETE FROM "{self.table}" WHERE id = ?', [self.id], replay_safe=True)
+        self.execute(f'DELETE FROM "{self.progress_table}" WHERE id = ?', [self.id], replay_safe=True)
+
+
+def _applied(index: int) -> str:
+    """What stays applied when statement `index` stops a run."""
+    if index == 0:
+        return "no statement before it was applied"
+    return "statement 0 was applied and remains" if index == 1 else f"statements 0-{index - 1} were applied and remain"
 
 
 class SqlMigrationProvider(AerostackProvider):
@@ -210,7 +300,7 @@ class SqlMigrationProvider(AerostackProvider):
         inputs.setdefault("bookkeepingTable", DEFAULT_TABLE)
         if inputs.get("bookkeepingTable") is None:
             inputs["bookkeepingTable"] = DEFAULT_TABLE
-        return CheckResult(inputs, failures)
+        return self.checked(inputs, failures)
 
     # diff ----------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -244,13 +334,13 @@ class SqlMigrationProvider(AerostackProvider):
         else:
             if existing is not None:
                 pulumi.log.warn(f"aerostack migration {migrator.id}: recorded but verify fails; applying again")
-            migrator.run(inputs.up, "up")
+            ran = migrator.apply(inputs.up)
             if not migrator.verified(inputs.verify):
                 raise MigrationError(
                     f"migration {migrator.id!r}: every up statement succeeded but verify returned no row; "
-                    "the migration was not recorded"
+                    "the migration was not recorded (the next `pulumi up` checks verify again and runs no statement)"
                 )
-            applied_at, ran = migrator.save(digest, len(inputs.up)), len(inputs.up)
+            applied_at = migrator.save(digest, len(inputs.up))
         outs = {**props, "checksum": digest, "appliedAt": applied_at, "statementsApplied": ran}
         return CreateResult(f"{migrator.table}/{migrator.id}", outs)
 

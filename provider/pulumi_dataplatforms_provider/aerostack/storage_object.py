@@ -87,7 +87,7 @@ class StorageObjectProvider(AerostackProvider):
             failures.append(CheckFailure("source", "give exactly one of source (a file path) or content"))
         if isinstance(source, str) and not is_unknown(source) and not failures and Path(source).is_file():
             inputs["sourceHash"] = file_sha256(Path(source))
-        return CheckResult(inputs, failures)
+        return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]

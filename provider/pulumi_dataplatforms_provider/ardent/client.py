@@ -14,6 +14,9 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from ..core import Auth, BaseClient, ClientOptions, NotFoundError, RetryPolicy
+from ..core.errors import ErrorHints
+from ..settings import SettingsError, shown
+from . import SETTINGS
 from .auth import BearerKeyAuth, HmacAuth
 from .models import (
     CONFIG_TYPES,
@@ -31,13 +34,18 @@ from .models import (
 DEFAULT_RETRY = RetryPolicy(max_retries=10, initial_delay=0.2, max_delay=5.0, deadline=120.0)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
+ERROR_HINTS = ErrorHints(
+    base_url=shown(SETTINGS, "ardent:baseUrl"),
+    credentials=f"{shown(SETTINGS, 'ardent:publicKey', 'ardent:secretKey')} or {shown(SETTINGS, 'ardent:apiKey')}",
+)
+
 
 def compact_json(body: Any) -> bytes:
     """`json.dumps(body, separators=(",", ":"))`: the official clients' signed serialisation."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
-class MissingCredentialsError(ValueError):
+class MissingCredentialsError(SettingsError, ValueError):
     """No key of either generation is configured."""
 
 
@@ -73,11 +81,14 @@ class ArdentClient:
 
     def _client(self, auth: Auth | None, timeout: float, retry: RetryPolicy) -> BaseClient:
         options = ClientOptions(
-            base_url=self.base_url, timeout=timeout, retry=retry, headers={"Content-Type": "application/json"}
+            base_url=self.base_url,
+            timeout=timeout,
+            retry=retry,
+            headers={"Content-Type": "application/json"},
+            platform=self.platform,
+            hints=ERROR_HINTS,
         )
-        client = BaseClient(options, auth, http_client=self._http_pool)
-        client.platform = self.platform
-        return client
+        return BaseClient(options, auth, http_client=self._http_pool)
 
     def close(self) -> None:
         self._http_pool.close()

@@ -351,7 +351,7 @@ class ConfigurationProvider(ArdentProvider):
                 inputs["configId"] = rpc.UNKNOWN if news.get(PREVIEW_KEY) else auto_uuid(news, "configId")
             defaults.append("configId")
         inputs["__defaults"] = defaults
-        return CheckResult(inputs, failures)
+        return self.checked(inputs, failures)
 
     # diff ----------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -58,7 +58,8 @@ class ConnectorInputs(pydantic.BaseModel):
         None,
         "Friendly name. Defaults to `<resource name>-<7 hex>`, which also identifies an interrupted create. "
         "Changing it replaces.",
-        "Give a non-empty name.",
+        "Give a name that does not start with a blank and has no control characters.",
+        pattern=r"^[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
     )
     selected_paths: list[NonEmpty] | None = field(
         None,
@@ -104,7 +105,7 @@ class ConnectorProvider(ArdentProvider):
             inputs["name"] = olds["name"] if keep else auto_name(news, "connector")
             defaults.append("name")
         inputs["__defaults"] = defaults
-        return CheckResult(inputs, failures)
+        return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """No update endpoint: every API-visible change replaces; `timeouts` updates in place."""

@@ -79,7 +79,7 @@ class JobProvider(ArdentProvider):
         _, failures = validate(JobInputs, news)
         inputs = dict(news)
         inputs[TOKEN_KEY] = olds.get(TOKEN_KEY) or auto_uuid(news, TOKEN_KEY)
-        return CheckResult(inputs, failures)
+        return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]

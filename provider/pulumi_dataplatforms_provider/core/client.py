@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from .auth import Auth, NoAuth
-from .errors import APIConnectionError, APIStatusError, APITimeoutError, error_class_for
+from .errors import APIConnectionError, APIStatusError, APITimeoutError, ErrorHints, error_class_for
 from .retry import RetryPolicy
 
 log = logging.getLogger("pulumi_dataplatforms.http")
@@ -45,6 +45,10 @@ class ClientOptions:
     timeout: float = 30.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     headers: Mapping[str, str] = field(default_factory=dict)
+    #: Named in every error, e.g. `Eloq`.
+    platform: str = "API"
+    #: The settings errors name as the fix.
+    hints: ErrorHints = field(default_factory=ErrorHints)
 
 
 ErrorParser = Callable[[httpx.Response], ErrorBody]
@@ -73,13 +77,35 @@ def default_error_parser(response: httpx.Response) -> ErrorBody:
     return ErrorBody(None if code is None else str(code), str(message), request_id)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_DNS_FAILURES = ("name or service not known", "nodename nor servname", "temporary failure in name resolution",
+                 "no address associated", "getaddrinfo failed")  # fmt: skip
+
+
+def transport_cause(exc: httpx.TransportError, timeout: float) -> str:
+    """What went wrong below HTTP, in words: refused, DNS, TLS, timeout, or the connection closing."""
+    text = str(exc) or type(exc).__name__
+    lowered = text.lower()
+    if isinstance(exc, httpx.TimeoutException):
+        phase = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the answer"}.get(type(exc), "")
+        return f"timed out after {timeout:g}s{' ' + phase if phase else ''}"
+    if "refused" in lowered:
+        return "connection refused (nothing listens there)"
+    if any(marker in lowered for marker in _DNS_FAILURES):
+        return f"the host name could not be resolved (DNS: {text})"
+    if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
+        return f"TLS failed ({text})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the server closed the connection without an answer ({text})"
+    return f"{type(exc).__name__}: {text}"
+
+
 class _Pipeline:
     """Everything about a request that does not depend on sync or async I/O."""
 
-    platform: str = "API"
-
     def __init__(self, options: ClientOptions, auth: Auth | None = None, error_parser: ErrorParser | None = None):
         self.options = options
+        self.platform = options.platform
         self.auth = auth or NoAuth()
         self._parse_error = error_parser or default_error_parser
         self._timeout = httpx.Timeout(options.timeout)
@@ -116,17 +142,19 @@ class _Pipeline:
             method=request.method,
             path=request.url.path,
             body=body,
+            hint=self.options.hints.credentials if response.status_code in (401, 403) else None,
         )
 
     def transport_error(self, request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        what = "timed out" if kind is APITimeoutError else f"failed: {type(exc).__name__}"
-        return kind(
-            f"{self.platform} request {request.method} {request.url.path} {what}",
-            platform=self.platform,
-            method=request.method,
-            path=request.url.path,
+        url = request.url
+        message = (
+            f"{self.platform} request {request.method} {url.path} to {url.host}:{url.port or DEFAULT_PORTS[url.scheme]} "
+            f"failed: {transport_cause(exc, self.options.timeout)}"
         )
+        if self.options.hints.base_url:
+            message += f". Check {self.options.hints.base_url}"
+        return kind(message, platform=self.platform, method=request.method, path=url.path)
 
     def log_request(self, request: httpx.Request, attempt: int) -> None:
         if log.isEnabledFor(logging.DEBUG):

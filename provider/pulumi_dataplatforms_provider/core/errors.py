@@ -7,6 +7,18 @@ credentials: they are built from the response body and the request's method and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ErrorHints:
+    """The settings that fix what an error reports, as users write them: `eloq:apiKey (ELOQ_API_KEY)`."""
+
+    #: Where the platform is: named by connection errors.
+    base_url: str | None = None
+    #: Who the caller is: named by 401 and 403 answers.
+    credentials: str | None = None
+
 
 class APIError(Exception):
     """Base of every error raised by a platform client."""
@@ -43,16 +55,19 @@ class APIStatusError(APIError):
         method: str = "",
         path: str = "",
         body: object = None,
+        hint: str | None = None,
     ) -> None:
         self.status_code = status_code
         self.code = code
         self.request_id = request_id
         self.body = body
         detail = f"{platform} API error {status_code}"
-        if code:
+        if code and code != str(status_code):
             detail += f" [{code}]"
         detail += f" on {method} {path}: {message}"
         detail += f" (request id: {request_id or 'none'})"
+        if hint:
+            detail += f". Check {hint}"
         super().__init__(detail, platform=platform, method=method, path=path)
         self.message = message
 

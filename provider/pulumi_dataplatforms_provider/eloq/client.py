@@ -16,11 +16,15 @@ from pydantic import TypeAdapter
 
 from ..core import APIStatusError, BaseClient, ClientOptions, HeaderKeyAuth, RetryPolicy
 from ..core.client import request_id_of
-from ..core.errors import error_class_for
+from ..core.errors import ErrorHints, error_class_for
+from ..settings import shown
+from . import SETTINGS
 from .models import ClusterDescription, ClusterList, ClusterListItem, Envelope, Sku, UserOrgInfo
 
 T = TypeVar("T")
 DEFAULT_ZONE = "us-west-1a"
+
+ERROR_HINTS = ErrorHints(base_url=shown(SETTINGS, "eloq:baseUrl"), credentials=shown(SETTINGS, "eloq:apiKey"))
 
 
 class EloqClient:
@@ -34,9 +38,10 @@ class EloqClient:
             timeout=timeout,
             retry=retry or RetryPolicy(),
             headers={"Content-Type": "application/json"},
+            platform=self.platform,
+            hints=ERROR_HINTS,
         )
         self._http = BaseClient(options, HeaderKeyAuth("Authorization", api_key))
-        self._http.platform = self.platform
         self._org: UserOrgInfo | None = None
         self._org_lock = threading.Lock()
 

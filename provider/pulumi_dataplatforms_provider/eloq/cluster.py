@@ -209,7 +209,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             inputs["zone"] = DEFAULT_ZONE
             defaults.append("zone")
         inputs["__defaults"] = defaults
-        return CheckResult(inputs, failures)
+        return self.checked(inputs, failures)
 
     # diff ----------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

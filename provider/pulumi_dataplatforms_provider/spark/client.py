@@ -35,9 +35,12 @@ from ..core import (
     RetryPolicy,
 )
 from ..core.client import request_id_of
+from ..core.errors import ErrorHints
 from ..core.oauth2 import OAuth2ClientCredentials
 from ..polling import wait_for
+from ..settings import SettingsError, shown
 from ..timeouts import Deadline
+from . import SETTINGS
 from .models import CompilationStatus, Execution, FolderInfo, ServiceSchema, Upload, VersionInfo
 
 PLATFORM = "Spark"
@@ -47,8 +50,16 @@ _COHERENT = re.compile(r"^https://([^./]+)\.((?:[^./]+\.)?[^./]+)\.coherent\.glo
 _SERVICES = ("excel", "keycloak", "utility", "entitystore", "mcp")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+ERROR_HINTS = ErrorHints(
+    base_url=f"{shown(SETTINGS, 'spark:baseUrl')}, {shown(SETTINGS, 'spark:tenant')} and {shown(SETTINGS, 'spark:env')}",
+    credentials=(
+        f"{shown(SETTINGS, 'spark:apiKey')}, {shown(SETTINGS, 'spark:token')} or "
+        f"{shown(SETTINGS, 'spark:clientId', 'spark:clientSecret')}"
+    ),
+)
 
-class SparkConfigError(ValueError):
+
+class SparkConfigError(SettingsError, ValueError):
     """The settings do not say where Spark is or how to authenticate."""
 
 
@@ -152,9 +163,10 @@ class SparkClient:
             timeout=timeout,
             retry=retry or RetryPolicy(max_retries=6),
             headers={"x-tenant-name": endpoint.tenant, "x-spark-ua": SPARK_UA},
+            platform=self.platform,
+            hints=ERROR_HINTS,
         )
         self._http = BaseClient(options, auth, parse_error)
-        self._http.platform = self.platform
         self.auth = auth
 
     def close(self) -> None:

@@ -10,9 +10,11 @@ from ..base import PlatformProvider
 from . import SETTINGS
 from .client import SparkClient, choose_auth, resolve_endpoint
 
-NAME_PATTERN = r"^[^/\[\]?#%]{1,100}$"
+#: 1-100 characters, the first not blank, without URL-path specials or control characters (NUL included).
+NAME_PATTERN = r"^[^/\[\]?#%\s\x00-\x1f\x7f][^/\[\]?#%\x00-\x1f\x7f]{0,99}$"
 NAME_FIX = (
-    "Use 1-100 characters without '/', '[', ']', '?', '#' or '%' (lower-case letters, digits and '-' are safest)."
+    "Use 1-100 characters, the first not blank, without '/', '[', ']', '?', '#', '%' or control characters "
+    "(lower-case letters, digits and '-' are safest)."
 )
 
 

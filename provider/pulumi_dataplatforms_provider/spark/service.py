@@ -175,7 +175,7 @@ class ServiceProvider(SparkProvider):
             else:
                 inputs["fileHash"] = file_sha256(path)
         inputs["__defaults"] = defaults
-        return CheckResult(inputs, failures)
+        return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
