@@ -146,7 +146,7 @@ def test_failing_statement_names_index_and_records_nothing(tmp_path: Path, emula
     message = str(info.value)
     assert "statement 1 of 3 failed" in message and "DB_QUERY_FAILED" in message
     assert "incomplete input" in message and "request id: none" not in message
-    assert "statement 0 was applied and remains" in message
+    assert "Statement 0 was applied and remains" in message
     assert sql(emulator, "SELECT * FROM _pulumi_migrations") == []
     assert stack.resource("broken") is None
     tables = {r["name"] for r in sql(emulator, "SELECT name FROM sqlite_master WHERE type = 'table'")}

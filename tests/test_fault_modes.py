@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +22,9 @@ CLUSTERS_ROUTE = "/eloq/api/v1/orgs/{org_id}/projects/{project_id}/clusters"
 @pytest.fixture
 def eloq(emulator: EmulatorProcess) -> Iterator[httpx.Client]:
     base = emulator.env()["ELOQ_BASE_URL"]
-    with httpx.Client(base_url=base, headers={"Authorization": ELOQ_KEY}, timeout=10) as client:
+    # One request id for the test's requests, so a slow answer left over from an earlier test is told apart.
+    headers = {"Authorization": ELOQ_KEY, "X-Request-Id": f"fault-modes-{uuid.uuid4().hex}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
         yield client
 
 
@@ -35,11 +38,13 @@ def cluster_exists(eloq: httpx.Client, name: str) -> bool:
     return response.status_code == 200
 
 
-def logged(emulator: EmulatorProcess, path: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
-    """The log entries of `path`, once `count` of them are logged (a slow answer is logged when it ends)."""
+def logged(
+    emulator: EmulatorProcess, request_id: str, path: str, count: int = 1, timeout: float = 5.0
+) -> list[dict[str, Any]]:
+    """This test's log entries of `path`, once `count` of them are logged (a slow answer is logged when it ends)."""
     deadline = time.monotonic() + timeout
     while True:
-        entries = [e for e in emulator.admin.request_log() if e["path"] == path]
+        entries = [e for e in emulator.admin.request_log() if e["path"] == path and e["request_id"] == request_id]
         if len(entries) >= count or time.monotonic() > deadline:
             return entries
         time.sleep(0.05)
@@ -60,7 +65,7 @@ def test_lost_answer_as_drop_commits_the_create_but_sends_nothing(
         eloq.post(CLUSTERS, json=create_body("lost-drop"))
     assert cluster_exists(eloq, "lost-drop"), "the service must have handled the request"
     assert "lost-drop" in str(emulator.admin.state()["eloq"]), "and its effect is in the emulator's state"
-    (entry,) = [e for e in logged(emulator, CLUSTERS_PATH) if e["method"] == "POST"]
+    (entry,) = [e for e in logged(emulator, eloq.headers["x-request-id"], CLUSTERS_PATH) if e["method"] == "POST"]
     assert entry["fault"] == "lost"
     assert entry["status"] == "dropped"
     assert entry["handled"] is True
@@ -82,7 +87,9 @@ def test_lost_answer_as_error_commits_the_create_and_answers_in_the_service_enve
     assert cluster_exists(eloq, "lost-error")
     again = eloq.post(CLUSTERS, json=create_body("lost-error"))
     assert again.status_code == 503, "the retry is handled too (409 conflict), and its answer lost again"
-    (first, second) = [e for e in logged(emulator, CLUSTERS_PATH, 2) if e["method"] == "POST"]
+    (first, second) = [
+        e for e in logged(emulator, eloq.headers["x-request-id"], CLUSTERS_PATH, 2) if e["method"] == "POST"
+    ]
     assert (first["status"], first["service_status"], first["fault"]) == (503, 200, "lost")
     assert (second["status"], second["service_status"]) == (503, 409)
 
@@ -106,7 +113,7 @@ def test_slow_answer_arrives_after_slow_ms(emulator: EmulatorProcess, eloq: http
     assert response.status_code == 200
     assert response.json()["data"]["org_info"]["org_id"]
     assert elapsed >= 0.7
-    (entry,) = logged(emulator, "/eloq/api/v1/org-info")
+    (entry,) = logged(emulator, eloq.headers["x-request-id"], "/eloq/api/v1/org-info")
     assert (entry["fault"], entry["status"], entry["handled"]) == ("slow", 200, True)
     assert entry["duration_ms"] >= 700
 
@@ -116,7 +123,9 @@ def test_slow_create_is_committed_although_the_client_timed_out(emulator: Emulat
     with pytest.raises(httpx.ReadTimeout):
         eloq.post(CLUSTERS, json=create_body("slow"), timeout=0.3)
     assert cluster_exists(eloq, "slow"), "the service handled the request before the answer was held back"
-    posts = [e for e in logged(emulator, CLUSTERS_PATH, 2, timeout=5) if e["method"] == "POST"]
+    posts = [
+        e for e in logged(emulator, eloq.headers["x-request-id"], CLUSTERS_PATH, 2, timeout=5) if e["method"] == "POST"
+    ]
     assert len(posts) == 1
     assert posts[0]["status"] == "client_closed"
     assert posts[0]["service_status"] == 200

@@ -190,7 +190,7 @@ class Migrator:
         """Run the statements not yet done (see the module docstring); how many ran now."""
         done, pending = self.progress(statements)
         if pending is not None and not is_replay_safe(statements[pending]):
-            raise MigrationError(self._unknown_outcome(pending, len(statements), "an earlier run"))
+            raise MigrationError(self._unknown_outcome(statements, pending, "an earlier run"))
         ran = 0
         for index in range(done, len(statements)):
             sql = statements[index]
@@ -205,7 +205,7 @@ class Migrator:
                     if not safe:
                         self.mark(statements, index, None)  # refused: the statement did not run
                     raise MigrationError(self._failed(index, len(statements), exc)) from None
-                raise MigrationError(self._unknown_outcome(index, len(statements), f"this run ({exc})")) from None
+                raise MigrationError(self._unknown_outcome(statements, index, f"this run ({exc})")) from None
             self.mark(statements, index + 1, None)
             ran += 1
         return ran
@@ -217,13 +217,14 @@ class Migrator:
             f"`pulumi up` resumes at statement {index}. The migration was not recorded"
         )
 
-    def _unknown_outcome(self, index: int, total: int, when: str) -> str:
+    def _unknown_outcome(self, statements: list[str], index: int, when: str) -> str:
+        table, where = f'"{self.progress_table}"', f"WHERE id = '{self.id}'"
+        applied = f"SET done = {index + 1}, checksum = '{checksum(statements[: index + 1])}', pending = NULL"
         return (
-            f"migration {self.id!r}: the answer to up statement {index} of {total} was lost in {when}, so "
-            f"whether it was applied is unknown, and it is not replay-safe, so it is not sent again. "
+            f"migration {self.id!r}: the answer to up statement {index} of {len(statements)} was lost in {when}, "
+            "so whether it was applied is unknown, and it is not replay-safe, so it is not sent again. "
             f"{_applied(index)}. Look at the database; if statement {index} was applied, run "
-            f"`UPDATE \"{self.progress_table}\" SET done = {index + 1}, pending = NULL WHERE id = '{self.id}'`, "
-            f"if not, `UPDATE \"{self.progress_table}\" SET pending = NULL WHERE id = '{self.id}'`; "
+            f"`UPDATE {table} {applied} {where}`, if not, `UPDATE {table} SET pending = NULL {where}`; "
             "then run `pulumi up` again. (Replay-safe statements, e.g. INSERT OR IGNORE, never stop here.)"
         )
 
@@ -278,10 +279,10 @@ class Migrator:
 
 
 def _applied(index: int) -> str:
-    """What stays applied when statement `index` stops a run."""
+    """What stays applied when statement `index` stops a run (a sentence)."""
     if index == 0:
-        return "no statement before it was applied"
-    return "statement 0 was applied and remains" if index == 1 else f"statements 0-{index - 1} were applied and remain"
+        return "No statement before it was applied"
+    return "Statement 0 was applied and remains" if index == 1 else f"Statements 0-{index - 1} were applied and remain"
 
 
 class SqlMigrationProvider(AerostackProvider):
