@@ -42,7 +42,7 @@ def medians(samples: int = SAMPLES) -> dict[str, float]:
 def main() -> None:
     result = medians()
     print(f"\nimport cost (median of {SAMPLES} fresh interpreters each, interleaved)")
-    print(f"{'module':34} {'ms':>7} {'× import pulumi':>16}")
+    print(f"{'module':34} {'ms':>7} {'x import pulumi':>16}")
     for module, seconds in result.items():
         print(f"{module:34} {seconds * 1000:7.1f} {seconds / result[BASELINE]:16.2f}")
 

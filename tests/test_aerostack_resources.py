@@ -359,7 +359,7 @@ def test_a_fixed_migration_resumes_after_the_statements_already_applied(emulator
     handler = configured(cast(Any, SqlMigrationProvider), emulator)
     broken = ["CREATE TABLE ledger (id INTEGER PRIMARY KEY, amount INTEGER)", "INSERT INTO ledgr (amount) VALUES (5)"]
     checked = handler.check({}, {"migrationId": "ledger", "up": broken})
-    with pytest.raises(MigrationError, match="statement 1 of 2 failed.*resumes at statement 1"):
+    with pytest.raises(MigrationError, match=r"statement 1 of 2 failed.*resumes at statement 1"):
         handler.create(checked.inputs)
 
     # The fix keeps statement 0, which already ran and would fail if run again (no IF NOT EXISTS).
@@ -377,6 +377,6 @@ def test_changing_a_statement_already_applied_stops_the_migration(emulator: Emul
     with pytest.raises(MigrationError, match="statement 1 of 2 failed"):
         handler.create(handler.check({}, {"migrationId": "notes", "up": first}).inputs)
     rewritten = ["CREATE TABLE notes (id INTEGER, body TEXT)", "INSERT INTO notes (id) VALUES (1)"]
-    with pytest.raises(MigrationError, match="partly applied .*differ from the declared ones"):
+    with pytest.raises(MigrationError, match=r"partly applied .*differ from the declared ones"):
         handler.create(handler.check({}, {"migrationId": "notes", "up": rewritten}).inputs)
     assert sql(emulator, "SELECT COUNT(*) AS n FROM notes") == [{"n": 0}]

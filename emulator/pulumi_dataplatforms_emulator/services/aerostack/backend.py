@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import shutil
 import sqlite3
@@ -49,7 +50,12 @@ def iso(ts: float) -> str:
 
 
 def _json_value(value: Any) -> Any:
-    return value.hex() if isinstance(value, bytes) else value
+    """A column value JSON can carry: blobs as hex, infinite reals as null."""
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, float) and math.isinf(value):
+        return None
+    return value
 
 
 class AerostackBackend:

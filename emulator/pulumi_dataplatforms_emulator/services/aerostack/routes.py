@@ -2,7 +2,8 @@
 
 Statuses, content types and bodies are what the official `aerostack` 0.1.2 client requires:
 201 for signup and enqueue, 200 otherwise, `application/json`, and errors as
-`{"code": <enum>, "message": ...}` with an `x-request-id` header.
+`{"code": <enum>, "message": ...}` with an `x-request-id` header. `storage/upload` takes bodies
+up to :data:`~..bodies.MAX_UPLOAD_SIZE` (the platform's own limit is not documented).
 """
 
 import uuid
@@ -10,19 +11,21 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends, Form, Request, Security, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from ..bodies import MAX_UPLOAD_SIZE, Name
 from ..spec import ServiceContext
 from .backend import AerostackBackend, AerostackError
 
 api_key_header = APIKeyHeader(name="X-Aerostack-Key", auto_error=False, description="The raw API key.")
 CODES = {400: "VALIDATION_ERROR", 401: "AUTH_INVALID_KEY", 429: "RATE_LIMIT_EXCEEDED"}
+#: Longest ttl, delay or clock step in seconds (about 68 years: datetimes stay in range).
+MAX_SECONDS = 2**31 - 1
 
 
 def render_error(status: int, message: str, code: str | None = None) -> Response:
@@ -64,22 +67,22 @@ class ChatBody(_Body):
 
 
 class SigninBody(_Body):
-    email: str
+    email: Name
     password: str
 
 
 class SignupBody(SigninBody):
-    name: str | None = None
+    name: Name | None = None
     metadata: dict[str, Any] | None = None
 
 
 class CacheGetBody(_Body):
-    key: str = Field(min_length=1)
+    key: Name = Field(min_length=1)
 
 
 class CacheSetBody(CacheGetBody):
     value: Any = Field(...)
-    ttl: int | None = None
+    ttl: int | None = Field(None, le=MAX_SECONDS)
 
 
 class QueryBody(_Body):
@@ -89,13 +92,13 @@ class QueryBody(_Body):
 
 class EnqueueBody(_Body):
     data: dict[str, Any]
-    type: str = Field(min_length=1)
-    delay: int | None = None
+    type: Name = Field(min_length=1)
+    delay: int | None = Field(None, le=MAX_SECONDS)
 
 
 class InvokeBody(_Body):
     data: dict[str, Any]
-    service_name: str = Field(alias="serviceName", min_length=1)
+    service_name: Name = Field(alias="serviceName", min_length=1)
 
 
 class ServiceRegistration(BaseModel):
@@ -104,6 +107,26 @@ class ServiceRegistration(BaseModel):
     kind: Literal["static", "echo", "http"] = "static"
     result: Any = None
     url: str | None = None
+
+
+class UploadForm(_Body):
+    """Multipart body of `storage/upload`: the key, an optional content type and the file."""
+
+    key: Name | None = None
+    content_type: str | None = Field(None, alias="contentType")
+    file: UploadFile | None = None
+
+
+class ClockStep(BaseModel):
+    """Body of `POST /_admin/aerostack/clock`."""
+
+    advance_seconds: float = Field(0, ge=-MAX_SECONDS, le=MAX_SECONDS)
+
+
+class TokenCheck(BaseModel):
+    """Body of `POST /_admin/aerostack/verify-token`."""
+
+    token: str = ""
 
 
 def _ok(body: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -153,17 +176,15 @@ def build_router(ctx: ServiceContext, backend: AerostackBackend) -> APIRouter:
     def services_invoke(tenant: Tenant, body: InvokeBody) -> JSONResponse:
         return _ok({"result": backend.invoke(tenant, body.service_name, body.data), "success": True})
 
-    @router.post("/storage/upload", summary="Store a multipart upload under the data dir")
-    async def storage_upload(tenant: Tenant, request: Request) -> JSONResponse:
-        async with request.form(max_files=1, max_fields=4) as form:
-            key, upload = form.get("key"), form.get("file")
-            if not isinstance(key, str) or not isinstance(upload, UploadFile):
-                raise AerostackError(400, "VALIDATION_ERROR", "multipart parts 'key' and 'file' are required")
-            declared = form.get("contentType")
-            content_type = declared if isinstance(declared, str) and declared else upload.content_type
-            await run_in_threadpool(
-                backend.store_object, tenant, key, upload.file, content_type or "application/octet-stream"
-            )
+    @router.post(
+        "/storage/upload", summary="Store a multipart upload under the data dir", max_body_size=MAX_UPLOAD_SIZE
+    )
+    async def storage_upload(tenant: Tenant, request: Request, form: Annotated[UploadForm, Form()]) -> JSONResponse:
+        key, upload = form.key, form.file
+        if key is None or upload is None:
+            raise AerostackError(400, "VALIDATION_ERROR", "multipart parts 'key' and 'file' are required")
+        content_type = form.content_type or upload.content_type or "application/octet-stream"
+        await run_in_threadpool(backend.store_object, tenant, key, upload.file, content_type)
         url = f"{str(request.base_url).rstrip('/')}{request.scope.get('root_path', '')}"
         return _ok({"url": f"{url}/aerostack/files/{tenant}/{quote(key, safe='/')}"})
 
@@ -196,8 +217,8 @@ def build_admin_router(backend: AerostackBackend) -> APIRouter:
         return {"tenant": backend.add_key(api_key)}
 
     @router.post("/clock", summary="Move the emulator's clock forward (cache ttl, token expiry)")
-    def advance_clock(body: dict[str, float]) -> dict[str, float]:
-        backend.clock_offset += float(body.get("advance_seconds", 0))
+    def advance_clock(body: ClockStep) -> dict[str, float]:
+        backend.clock_offset += body.advance_seconds
         return {"offset_seconds": backend.clock_offset}
 
     @router.get("/jobs", summary="Persisted queue jobs")
@@ -205,9 +226,9 @@ def build_admin_router(backend: AerostackBackend) -> APIRouter:
         return [r.doc for r in ctx_jobs(backend)]
 
     @router.post("/verify-token", summary="Check a signed session token; 401 when invalid or expired")
-    def verify_token(body: dict[str, str]) -> dict[str, Any]:
+    def verify_token(body: TokenCheck) -> dict[str, Any]:
         try:
-            return backend.verify_token(body.get("token", ""))
+            return backend.verify_token(body.token)
         except ValueError as exc:
             raise AerostackError(401, "AUTH_INVALID_CREDENTIALS", str(exc)) from None
 

@@ -19,6 +19,7 @@ _CODES = {
     403: "forbidden",
     404: "not_found",
     409: "conflict",
+    413: "payload_too_large",
     429: "rate_limited",
 }
 

@@ -56,7 +56,7 @@ def body_candidates(raw: bytes) -> list[str]:
     if raw.strip():
         try:
             parsed: Any = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return out
         again = json.dumps(parsed, separators=(",", ":"))
         if again not in out:

@@ -1,19 +1,79 @@
-"""Ardent HTTP routes (mounted under `/ardent`) and admin routes (`/_admin/ardent`)."""
+"""Ardent HTTP routes (mounted under `/ardent`) and admin routes (`/_admin/ardent`).
 
-from __future__ import annotations
+Every route authenticates first (the HMAC signature covers the raw body), then its body model
+is checked; the models type the keys the emulator reads and accept any other key.
+"""
 
-import json
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
+from ..bodies import Name
 from ..spec import ServiceContext
 from .auth import Principal, authenticate
 from .backend import ArdentBackend, bad_request
 
 PREFIX = "/ardent"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ConfigIn(_Body):
+    """`Config` of set_config: its type, the client-chosen id and the type's parameters."""
+
+    type: str
+    id: Name = Field(min_length=1)
+
+
+class SetConfigBody(_Body):
+    """Body of `POST /v1/configs/{endpoint}`."""
+
+    Config: ConfigIn
+
+
+class DeleteConfigBody(_Body):
+    """Body of `DELETE /v1/configs/deleteConfig`."""
+
+    id: Name = Field(min_length=1)
+
+
+class CreateJobBody(_Body):
+    """Body of `POST /v1/jobs/createJob` (0.3.9 also sends `org_id`)."""
+
+    userMessage: str = Field(min_length=1)
+    org_id: Name | None = None
+
+
+class ExecuteJobBody(_Body):
+    """Body of `POST /v1/jobs/APIChat`."""
+
+    jobID: Name
+    userMessage: str | None = None
+
+
+class DeleteJobBody(_Body):
+    """Body of `DELETE /v1/jobs/deleteJob`."""
+
+    jobID: Name
+
+
+class ConnectorIn(_Body):
+    """Body of `POST /v{1,2}/connectors`."""
+
+    service_name: Name = Field(min_length=1)
+    connection_details: dict[str, Any]
+    name: Name | None = None
+
+
+class ConnectorStepBody(_Body):
+    """Body of a connector step: `selected_paths` for `selection`, `{}` for `discover` and `index`."""
+
+    selected_paths: list[str] | None = None
 
 
 class AccountIn(BaseModel):
@@ -26,59 +86,56 @@ class AccountIn(BaseModel):
 def build_router(ctx: ServiceContext) -> APIRouter:
     """The public Ardent API of every client generation."""
     backend = ArdentBackend(ctx)
-    router = APIRouter(tags=["ardent"])
 
-    async def caller(request: Request) -> tuple[Principal, Any]:
+    async def caller(request: Request) -> Principal:
         raw = await request.body()
         path = request.url.path
         api_path = path[len(PREFIX) :] if path.startswith(PREFIX + "/") else path
-        principal = authenticate(request, raw, api_path, ctx.clock())
-        if not raw.strip():
-            return principal, None
-        try:
-            return principal, json.loads(raw)
-        except ValueError:
-            raise bad_request("Body must be JSON") from None
+        return authenticate(request, raw, api_path, ctx.clock())
 
-    async def idempotent(request: Request, route: str, status: int, run: Any) -> JSONResponse:
-        principal, body = await caller(request)
+    router = APIRouter(tags=["ardent"], dependencies=[Depends(caller)])
+    Caller = Annotated[Principal, Depends(caller)]
+
+    def idempotent(
+        request: Request, principal: Principal, route: str, status: int, run: Callable[[], dict[str, Any]]
+    ) -> JSONResponse:
         key = request.headers.get("idempotency-key")
         seen = backend.replay(principal, route, key)
         if seen is not None:
             return JSONResponse(seen["body"], status_code=seen["status"], headers={"Idempotent-Replayed": "true"})
-        result = run(principal, body)
+        result = run()
         backend.remember(principal, route, key, status, result)
         return JSONResponse(result, status_code=status)
 
     # configurations (0.2.x / 0.3.0) ------------------------------------------------------
     @router.post("/v1/configs/{endpoint}", summary="set_config: upsert a configuration by its client-chosen id")
-    async def set_config(endpoint: str, request: Request) -> JSONResponse:
-        _, body = await caller(request)
-        return JSONResponse(backend.set_config(endpoint, body))
+    def set_config(endpoint: str, body: SetConfigBody) -> JSONResponse:
+        return JSONResponse(backend.set_config(endpoint, body.model_dump()))
 
     @router.delete("/v1/configs/deleteConfig", summary="delete_config: JSON body {id}; 200 JSON (0.2.2 parses it)")
-    async def delete_config(request: Request) -> JSONResponse:
-        _, body = await caller(request)
-        return JSONResponse(backend.delete_config(body))
+    def delete_config(body: DeleteConfigBody) -> JSONResponse:
+        return JSONResponse(backend.delete_config(body.model_dump()))
 
     # jobs --------------------------------------------------------------------------------
     @router.post("/v1/jobs/createJob", status_code=201, summary="Create a job (honours Idempotency-Key)")
-    async def create_job(request: Request) -> JSONResponse:
-        return await idempotent(request, "createJob", 201, backend.create_job)
+    def create_job(request: Request, principal: Caller, body: CreateJobBody) -> JSONResponse:
+        return idempotent(
+            request, principal, "createJob", 201, lambda: backend.create_job(principal, body.model_dump())
+        )
 
     @router.post("/v1/jobs/APIChat", summary="Run a job's message (402 out of credits; honours Idempotency-Key)")
-    async def execute_job(request: Request) -> JSONResponse:
-        return await idempotent(request, "APIChat", 200, lambda _principal, body: backend.execute_job(body))
+    def execute_job(request: Request, principal: Caller, body: ExecuteJobBody) -> JSONResponse:
+        return idempotent(
+            request, principal, "APIChat", 200, lambda: backend.execute_job(body.model_dump(exclude_none=True))
+        )
 
     @router.get("/v1/jobs/{job_id}/files", summary="A job's files")
-    async def job_files(job_id: str, request: Request) -> JSONResponse:
-        await caller(request)
+    def job_files(job_id: str) -> JSONResponse:
         return JSONResponse(backend.job_files(job_id))
 
     @router.delete("/v1/jobs/deleteJob", status_code=204, summary="Delete a job: JSON body {jobID}")
-    async def delete_job(request: Request) -> Response:
-        _, body = await caller(request)
-        backend.delete_job(body)
+    def delete_job(body: DeleteJobBody) -> Response:
+        backend.delete_job(body.model_dump())
         return Response(status_code=204)
 
     # connectors (0.3.9: /v2, 0.5.0+: /v1) --------------------------------------------------
@@ -86,25 +143,21 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         base = f"/{version}/connectors"
 
         @router.post(base, status_code=201, summary="Create a connector (server-assigned id)")
-        async def create_connector(request: Request) -> JSONResponse:
-            _, body = await caller(request)
-            return JSONResponse(backend.create_connector(body), status_code=201)
+        def create_connector(body: ConnectorIn) -> JSONResponse:
+            return JSONResponse(backend.create_connector(body.model_dump()), status_code=201)
 
         @router.get(base, summary="List connectors (no connection details); not used by the official clients")
-        async def list_connectors(request: Request) -> JSONResponse:
-            await caller(request)
+        def list_connectors() -> JSONResponse:
             return JSONResponse({"connectors": backend.list_connectors()})
 
         @router.post(base + "/{connector_id}/{step}", summary="discover | selection | index")
-        async def connector_step(connector_id: str, step: str, request: Request) -> JSONResponse:
-            _, body = await caller(request)
+        def connector_step(connector_id: str, step: str, body: ConnectorStepBody | None = None) -> JSONResponse:
             if step not in ("discover", "selection", "index"):
                 raise bad_request(f"Unknown connector step {step}")
-            return JSONResponse(backend.connector_step(connector_id, step, body))
+            return JSONResponse(backend.connector_step(connector_id, step, (body or ConnectorStepBody()).model_dump()))
 
         @router.delete(base + "/{connector_id}", status_code=204, summary="Delete a connector")
-        async def delete_connector(connector_id: str, request: Request) -> Response:
-            await caller(request)
+        def delete_connector(connector_id: str) -> Response:
             backend.delete_connector(connector_id)
             return Response(status_code=204)
 

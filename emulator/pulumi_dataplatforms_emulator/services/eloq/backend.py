@@ -137,7 +137,7 @@ class EloqBackend:
     def create(self, identity: Identity, req: CreateClusterRequest) -> StoredCluster:
         """Validate and store a new cluster; 400 on bad input, 409 on a duplicate name."""
         name = req.cluster_name
-        if not _DNS_LABEL.match(name):
+        if not _DNS_LABEL.fullmatch(name):
             raise errors.bad_request(
                 f"invalid clusterName {name!r}: use 1-63 lower-case letters, digits or '-', "
                 "starting and ending with a letter or digit"

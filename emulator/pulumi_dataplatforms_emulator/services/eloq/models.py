@@ -8,6 +8,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..bodies import Name
+
 T = TypeVar("T")
 
 CREATING = "creating"
@@ -134,7 +136,7 @@ class CreateClusterRequest(BaseModel):
     cluster_name: str = Field(alias="clusterName")
     region: str
     sku_id: int = Field(alias="skuId")
-    required_zone: str | None = Field(default=None, alias="requiredZone")
+    required_zone: Name | None = Field(default=None, alias="requiredZone")
 
 
 class ForceStatusRequest(BaseModel):

@@ -3,20 +3,25 @@
 api/v1 routes take the tenant from ``x-tenant-name`` only; v3/v4 routes carry it in the path
 (``/spark/{tenant}/api/v3/...``) and it must match the credentials' tenant. Every response
 echoes the request's ``x-request-id``.
+
+Request bodies are declared as models (JSON) or form fields (urlencoded and multipart); the
+models keep the keys the official clients send and accept any extra keys. Upload routes take
+bodies up to :data:`~..bodies.MAX_UPLOAD_SIZE`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
+from ..bodies import MAX_UPLOAD_SIZE, parse_json
+from ..bodies import Name as NameText
 from ..spec import ServiceContext
 from .backend import CATEGORIES, Caller, SparkBackend, now_iso
 from .errors import Family, SparkFailure, bad_request
@@ -53,15 +58,163 @@ def v3(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse({"status": "Success", "error": None, **body})
 
 
-async def json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw:
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise bad_request("v3", "the request body is not JSON") from None
-    return body if isinstance(body, dict) else {"_": body}
+#: Upper bound of page numbers and page sizes.
+MAX_PAGE = 1_000_000
+Text = str | None
+Tags = str | list[str] | None
+
+
+class TokenForm(BaseModel):
+    """Urlencoded body of the OAuth2 token endpoint (checked by the endpoint, which answers OAuth2 errors)."""
+
+    client_id: Text = None
+    client_secret: Text = None
+    grant_type: Text = None
+
+
+class FolderForm(BaseModel):
+    """Form body of ``POST product/create`` (urlencoded, or multipart from the TS SDK)."""
+
+    Name: NameText | None = None
+    Description: Text = None
+    Category: Text = None
+    Status: Text = None
+    StartDate: Text = None
+    LaunchDate: Text = None
+
+
+class CoverForm(BaseModel):
+    """Multipart body of ``POST product/uploadcoverimage``."""
+
+    id: Text = None
+    coverImage: UploadFile | None = None
+
+
+class UploadForm(BaseModel):
+    """Multipart body of ``upload``: the JSON entity as a text part and the workbook."""
+
+    engineUploadRequestEntity: Text = None
+    serviceFile: UploadFile | None = None
+
+
+class _Body(BaseModel):
+    """A JSON body: the keys the emulator reads are typed, any other key is accepted."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class SearchTerm(_Body):
+    """One ``{"field", "value"}`` filter of ``product/list``."""
+
+    field: str = ""
+    value: Any = None
+
+
+class FolderListBody(_Body):
+    """Body of ``POST product/list``."""
+
+    search: list[SearchTerm] | None = None
+    page: int | None = Field(None, ge=0, le=MAX_PAGE)
+    pageSize: int | None = Field(None, ge=0, le=MAX_PAGE)
+    sort: Text = None
+
+
+class FolderUpdateBody(_Body):
+    """Body of ``POST product/update/{id}`` (a partial overwrite)."""
+
+    description: Text = None
+    category: Text = None
+    startDate: Text = None
+    launchDate: Text = None
+
+
+class CategoryBody(_Body):
+    """Body of ``POST lookup/savecategory``."""
+
+    key: NameText | None = None
+    value: Text = None
+    icon: Text = None
+
+
+class EnginesListBody(_Body):
+    """Body of ``POST product/{folder}/engines`` (paging is not applied)."""
+
+    page: int | None = Field(None, ge=0, le=MAX_PAGE)
+    pageSize: int | None = Field(None, ge=0, le=MAX_PAGE)
+    search: list[Any] | None = None
+    sort: Text = None
+
+
+class PublishData(_Body):
+    """``request_data`` of ``publish``."""
+
+    engine_file_documentid: Text = None
+    version_difference: Text = None
+    version_label: Text = None
+    release_note: Text = None
+    tags: Tags = None
+    effective_start_date: Text = None
+    effective_end_date: Text = None
+
+
+class PublishBody(_Body):
+    """Body of ``publish``."""
+
+    request_data: PublishData = Field(default_factory=PublishData)
+
+
+class ExecuteData(_Body):
+    """``request_data`` of a v3 execution."""
+
+    inputs: dict[str, Any] | None = None
+
+
+class ExecuteMeta(_Body):
+    """``request_meta`` of a v3 execution (the version is picked by id, else by revision)."""
+
+    version_id: Text = None
+    version: Text = None
+    correlation_id: Text = None
+    response_data_inputs: bool | None = None
+
+
+class ExecuteBody(_Body):
+    """Body of a v3 execution."""
+
+    request_data: ExecuteData = Field(default_factory=ExecuteData)
+    request_meta: ExecuteMeta = Field(default_factory=ExecuteMeta)
+
+
+class SearchBody(_Body):
+    """Body of ``services/search`` (filters and paging are not applied)."""
+
+    request_data: dict[str, Any] | None = None
+
+
+class RecompileData(_Body):
+    """``request_data`` of ``recompileNodgen``."""
+
+    versionId: Text = None
+    upgradeType: Text = None
+    releaseNotes: Text = None
+    label: Text = None
+    tags: Tags = None
+
+
+class RecompileBody(_Body):
+    """Body of ``recompileNodgen``."""
+
+    request_data: RecompileData = Field(default_factory=RecompileData)
+
+
+class V4Body(_Body):
+    """Body of a v4 execution: records as objects, or a table whose first row is the header."""
+
+    inputs: list[dict[str, Any] | list[Any]] | None = None
+    service: Text = None
+    version_id: Text = None
+    correlation_id: Text = None
+    response_data_inputs: bool | None = None
 
 
 def build_router(ctx: ServiceContext) -> APIRouter:
@@ -83,12 +236,9 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         return {"status": "UP"}
 
     @router.post("/auth/realms/{realm}/protocol/openid-connect/token", summary="OAuth2 client-credentials token")
-    async def token(realm: str, request: Request) -> JSONResponse:
-        form = await request.form()
+    def token(realm: str, form: Annotated[TokenForm, Form()]) -> JSONResponse:
         try:
-            issued = backend.issue_token(
-                realm, _s(form.get("client_id")), _s(form.get("client_secret")), _s(form.get("grant_type"))
-            )
+            issued = backend.issue_token(realm, form.client_id, form.client_secret, form.grant_type)
         except SparkFailure as failure:
             return JSONResponse({"error": failure.code, "error_description": failure.message}, status_code=400)
         return JSONResponse(issued)
@@ -100,33 +250,31 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         return ok(backend.folder(tenant, name) is not None)
 
     @router.post("/api/v1/product/list", summary="Find folders")
-    async def folder_list(request: Request) -> JSONResponse:
+    def folder_list(request: Request, body: FolderListBody | None = None) -> JSONResponse:
         _, tenant = caller(request, "v1")
-        body = await json_body(request)
+        body = body or FolderListBody()
         items = [backend.folder_info(tenant, f) for f in backend.folders(tenant)]
-        for term in body.get("search") or []:
-            field, value = str(term.get("field", "")), term.get("value")
-            if field == "name" and value:
-                items = [f for f in items if str(value).lower() in f["name"].lower()]
-            elif field == "isstarred":
-                items = [f for f in items if f["isStarred"] == bool(value)]
-        items.sort(key=lambda f: f["lastModifiedDate"], reverse=str(body.get("sort", "-updated")).startswith("-"))
-        size = int(body.get("pageSize") or 100)
-        page = int(body.get("page") or 1)
+        for term in body.search or []:
+            if term.field == "name" and term.value:
+                items = [f for f in items if str(term.value).lower() in f["name"].lower()]
+            elif term.field == "isstarred":
+                items = [f for f in items if f["isStarred"] == bool(term.value)]
+        items.sort(key=lambda f: f["lastModifiedDate"], reverse=(body.sort or "-updated").startswith("-"))
+        size = body.pageSize or 100
+        page = body.page or 1
         sliced = items[(page - 1) * size : page * size]
         return ok(sliced, count=len(items), next=None, previous=None)
 
     @router.post("/api/v1/product/create", summary="Create a folder (form)")
-    async def folder_create(request: Request) -> JSONResponse:
+    def folder_create(request: Request, form: Annotated[FolderForm, Form()]) -> JSONResponse:
         _, tenant = caller(request, "v1")
-        form = {k: _s(v) for k, v in (await request.form()).items()}
-        folder = backend.create_folder(tenant, form)
+        folder = backend.create_folder(tenant, form.model_dump())
         if folder is None:
             return JSONResponse(
                 {
                     "status": "Error",
                     "data": None,
-                    "message": f"folder {form.get('Name')} already exists",
+                    "message": f"folder {form.Name} already exists",
                     "errorCode": "PRODUCT_ALREADY_EXISTS",
                 }
             )
@@ -155,9 +303,9 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         )
 
     @router.post("/api/v1/product/update/{folder_id}", summary="Update a folder")
-    async def folder_update(folder_id: str, request: Request) -> JSONResponse:
+    def folder_update(folder_id: str, request: Request, body: FolderUpdateBody | None = None) -> JSONResponse:
         _, tenant = caller(request, "v1")
-        backend.update_folder(tenant, folder_id, await json_body(request))
+        backend.update_folder(tenant, folder_id, (body or FolderUpdateBody()).model_dump(exclude_none=True))
         return ok()
 
     @router.delete("/api/v1/product/delete/{folder_id}", summary="Delete a folder and all its services")
@@ -166,15 +314,16 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         backend.delete_folder(tenant, folder_id)
         return ok()
 
-    @router.post("/api/v1/product/uploadcoverimage", summary="Upload a folder cover image")
-    @router.post("/api/v1/product/UploadCoverImage", include_in_schema=False)
-    async def folder_cover(request: Request) -> JSONResponse:
+    @router.post(
+        "/api/v1/product/uploadcoverimage", summary="Upload a folder cover image", max_body_size=MAX_UPLOAD_SIZE
+    )
+    @router.post("/api/v1/product/UploadCoverImage", include_in_schema=False, max_body_size=MAX_UPLOAD_SIZE)
+    async def folder_cover(request: Request, form: Annotated[CoverForm, Form()]) -> JSONResponse:
         _, tenant = caller(request, "v1")
-        form = await request.form()
-        image = form.get("coverImage")
-        if image is None or isinstance(image, str):
+        image = form.coverImage
+        if image is None:
             raise bad_request("v1", "coverImage file is required")
-        backend.set_cover(tenant, _s(form.get("id")) or "", image.filename or "cover", await image.read())
+        backend.set_cover(tenant, form.id or "", image.filename or "cover", await image.read())
         return ok()
 
     @router.get("/api/v1/lookup/getcategories", summary="Folder categories")
@@ -183,16 +332,16 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         return ok(CATEGORIES)
 
     @router.post("/api/v1/lookup/savecategory", summary="Save a category")
-    async def save_category(request: Request) -> JSONResponse:
+    def save_category(request: Request, body: CategoryBody | None = None) -> JSONResponse:
         caller(request, "v1")
-        body = await json_body(request)
-        items: list[dict[str, Any]] = [c for c in CATEGORIES if c["key"] != body.get("key")]
-        items.append({"key": body.get("key"), "value": body.get("value"), "icon": body.get("icon")})
+        body = body or CategoryBody()
+        items: list[dict[str, Any]] = [c for c in CATEGORIES if c["key"] != body.key]
+        items.append({"key": body.key, "value": body.value, "icon": body.icon})
         return ok({"Metadata.ProductCategories": [{k.capitalize(): v for k, v in c.items()} for c in items]})
 
     # -- services (api/v1 parts) ---------------------------------------------------------------
     @router.post("/api/v1/product/{folder}/engines", summary="List a folder's services")
-    def services_list(folder: str, request: Request) -> JSONResponse:
+    def services_list(folder: str, request: Request, body: EnginesListBody | None = None) -> JSONResponse:
         _, tenant = caller(request, "v1")
         items = [
             {"serviceName": s["name"], "id": s["id"], "version": s["versions"][-1]["revision"]}
@@ -239,20 +388,22 @@ def build_router(ctx: ServiceContext) -> APIRouter:
             }
         )
 
-    @router.post(LOC + "/upload", summary="Upload a workbook and start compiling it")
-    async def upload(tenant: str, folder: str, service: str, request: Request) -> JSONResponse:
+    @router.post(LOC + "/upload", summary="Upload a workbook and start compiling it", max_body_size=MAX_UPLOAD_SIZE)
+    async def upload(
+        tenant: str,
+        folder: str,
+        service: str,
+        request: Request,
+        form: Annotated[UploadForm, Form()],
+    ) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
-        form = await request.form()
-        entity_text = _s(form.get("engineUploadRequestEntity")) or "{}"
-        try:
-            entity = json.loads(entity_text)
-        except ValueError:
-            raise bad_request("v3", "engineUploadRequestEntity is not JSON") from None
-        upload_file = form.get("serviceFile")
-        if upload_file is None or isinstance(upload_file, str):
+        entity = _upload_entity(form.engineUploadRequestEntity or "{}")
+        service_file = form.serviceFile
+        if service_file is None:
             raise bad_request("v3", "serviceFile is required")
-        content = await upload_file.read()
-        return v3(backend.upload(tenant, folder, service, entity, upload_file.filename or f"{service}.xlsx", content))
+        content = await service_file.read()
+        filename = service_file.filename or f"{service}.xlsx"
+        return v3(backend.upload(tenant, folder, service, entity, filename, content))
 
     @router.get(LOC + "/getcompilationprogess/{job_id}", summary="Compilation progress (sic)")
     def compilation(tenant: str, folder: str, service: str, job_id: str, request: Request) -> JSONResponse:
@@ -265,10 +416,12 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         )
 
     @router.post(LOC + "/publish", summary="Publish a compiled upload as a new version")
-    async def publish(tenant: str, folder: str, service: str, request: Request) -> JSONResponse:
+    def publish(
+        tenant: str, folder: str, service: str, request: Request, body: PublishBody | None = None
+    ) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
-        body = await json_body(request)
-        return v3(backend.publish(tenant, folder, service, body.get("request_data") or {}))
+        request_data = (body or PublishBody()).request_data.model_dump()
+        return v3(backend.publish(tenant, folder, service, request_data))
 
     @router.get(LOC + "/metadata", summary="Service metadata")
     def metadata(tenant: str, folder: str, service: str, request: Request) -> JSONResponse:
@@ -291,31 +444,35 @@ def build_router(ctx: ServiceContext) -> APIRouter:
             }
         )
 
-    async def _execute(request: Request, doc: dict[str, Any], version_id: str | None = None) -> JSONResponse:
-        body = await json_body(request)
-        meta = body.get("request_meta") or {}
-        inputs = (body.get("request_data") or {}).get("inputs") or {}
-        if not isinstance(inputs, dict):
-            raise bad_request("v3", "request_data.inputs must be an object")
-        version = backend.pick_version(doc, version_id or meta.get("version_id"), meta.get("version"))
-        return JSONResponse(backend.execute(doc, version, inputs, meta))
+    def _execute(body: ExecuteBody | None, doc: dict[str, Any], version_id: str | None = None) -> JSONResponse:
+        body = body or ExecuteBody()
+        meta = body.request_meta
+        inputs = body.request_data.inputs or {}
+        version = backend.pick_version(doc, version_id or meta.version_id, meta.version)
+        return JSONResponse(backend.execute(doc, version, inputs, meta.model_dump()))
 
     @router.post(LOC + "/execute", summary="Execute (v3)")
-    async def execute(tenant: str, folder: str, service: str, request: Request) -> JSONResponse:
+    def execute(
+        tenant: str, folder: str, service: str, request: Request, body: ExecuteBody | None = None
+    ) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
-        return await _execute(request, backend.service(tenant, folder, service))
+        return _execute(body, backend.service(tenant, folder, service))
 
     @router.post(V3 + "/service/{service_id}", summary="Execute by service id (v3)")
-    async def execute_by_service(tenant: str, service_id: str, request: Request) -> JSONResponse:
+    def execute_by_service(
+        tenant: str, service_id: str, request: Request, body: ExecuteBody | None = None
+    ) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
         doc, _ = backend.locate(tenant, service_id=service_id)
-        return await _execute(request, doc)
+        return _execute(body, doc)
 
     @router.post(V3 + "/version/{version_id}", summary="Execute by version id (v3)")
-    async def execute_by_version(tenant: str, version_id: str, request: Request) -> JSONResponse:
+    def execute_by_version(
+        tenant: str, version_id: str, request: Request, body: ExecuteBody | None = None
+    ) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
         doc, _ = backend.locate(tenant, version_id=version_id)
-        return await _execute(request, doc, version_id)
+        return _execute(body, doc, version_id)
 
     @router.post(LOC + "/validation", summary="Input validations")
     async def validation(tenant: str, folder: str, service: str, request: Request) -> JSONResponse:
@@ -388,7 +545,7 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         )
 
     @router.post(V3 + "/services/search", summary="Search services")
-    async def search(tenant: str, request: Request) -> JSONResponse:
+    def search(tenant: str, request: Request, body: SearchBody | None = None) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
         items = [
             {
@@ -404,13 +561,15 @@ def build_router(ctx: ServiceContext) -> APIRouter:
         return v3({"response_data": items, "response_meta": {"count": len(items)}})
 
     @router.post(LOC + "/recompileNodgen", summary="Recompile the latest (or a given) version as a new version")
-    async def recompile(tenant: str, folder: str, service: str, request: Request) -> JSONResponse:
+    def recompile(
+        tenant: str, folder: str, service: str, request: Request, body: RecompileBody | None = None
+    ) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
-        body = (await json_body(request)).get("request_data") or {}
+        data = (body or RecompileBody()).request_data
         doc = backend.service(tenant, folder, service)
-        version = backend.pick_version(doc, body.get("versionId"))
+        version = backend.pick_version(doc, data.versionId)
         filename, content = backend.file(version["document"])
-        entity = {"request_data": {"version_difference": body.get("upgradeType") or "patch"}}
+        entity = {"request_data": {"version_difference": data.upgradeType or "patch"}}
         uploaded = backend.upload(tenant, folder, service, entity, filename, content)["response_data"]
         published = backend.publish(
             tenant,
@@ -418,10 +577,10 @@ def build_router(ctx: ServiceContext) -> APIRouter:
             service,
             {
                 "engine_file_documentid": uploaded["engine_file_documentid"],
-                "version_difference": body.get("upgradeType") or "patch",
-                "release_note": body.get("releaseNotes"),
-                "version_label": body.get("label"),
-                "tags": body.get("tags"),
+                "version_difference": data.upgradeType or "patch",
+                "release_note": data.releaseNotes,
+                "version_label": data.label,
+                "tags": data.tags,
             },
         )
         new = backend.pick_version(backend.service(tenant, folder, service), published["response_data"]["version_id"])
@@ -438,14 +597,14 @@ def build_router(ctx: ServiceContext) -> APIRouter:
 
     # -- execute (v4) --------------------------------------------------------------------------
     @router.post("/{tenant}/api/v4/execute", summary="Execute a batch of records (v4)")
-    async def execute_v4(tenant: str, request: Request) -> JSONResponse:
+    def execute_v4(tenant: str, request: Request, body: V4Body | None = None) -> JSONResponse:
         _, tenant = caller(request, "v3", tenant)
-        body = await json_body(request)
+        body = body or V4Body()
         doc, version = _v4_target(backend, tenant, body)
-        records = _records(body.get("inputs"))
+        records = _records(body.inputs)
         results, times = [], []
         for record in records:
-            response = backend.execute(doc, version, record, body)
+            response = backend.execute(doc, version, record, body.model_dump())
             results.append(response["response_data"]["outputs"])
             times.append(response["response_meta"]["process_time"])
         meta = backend.execute(doc, version, {}, {})["response_meta"] if not records else response["response_meta"]
@@ -460,7 +619,7 @@ def build_router(ctx: ServiceContext) -> APIRouter:
                 "version": version["revision"],
                 "call_id": meta["call_id"],
                 "compiler_version": meta["compiler_version"],
-                "correlation_id": body.get("correlation_id"),
+                "correlation_id": body.correlation_id,
                 "request_timestamp": meta["request_timestamp"],
             }
         )
@@ -468,13 +627,21 @@ def build_router(ctx: ServiceContext) -> APIRouter:
     return router
 
 
-def _s(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _upload_entity(text: str) -> dict[str, Any]:
+    """The parsed ``engineUploadRequestEntity`` form field (a JSON object)."""
+    try:
+        entity = parse_json(text)
+    except ValueError:
+        raise bad_request("v3", "engineUploadRequestEntity is not JSON") from None
+    request_data = entity.get("request_data") if isinstance(entity, dict) else None
+    if not isinstance(entity, dict) or not isinstance(request_data, dict | None):
+        raise bad_request("v3", "engineUploadRequestEntity must be an object with an object request_data")
+    return entity
 
 
-def _v4_target(backend: SparkBackend, tenant: str, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    service = str(body.get("service") or "")
-    version_id = body.get("version_id")
+def _v4_target(backend: SparkBackend, tenant: str, body: V4Body) -> tuple[dict[str, Any], dict[str, Any]]:
+    service = body.service or ""
+    version_id = body.version_id
     if version_id and not service:
         return backend.locate(tenant, version_id=version_id)  # type: ignore[return-value]
     if "/" in service:
@@ -494,6 +661,8 @@ def _records(inputs: Any) -> list[dict[str, Any]]:
         raise bad_request("v3", "inputs must be a list of records")
     if inputs and all(isinstance(r, list) for r in inputs):
         header, *rows = inputs
+        if not all(isinstance(name, str) for name in header):
+            raise bad_request("v3", "the header row of an inputs table must hold strings")
         return [dict(zip(header, row, strict=False)) for row in rows]
     if not all(isinstance(r, dict) for r in inputs):
         raise bad_request("v3", "inputs must be a list of objects or a table with a header row")
