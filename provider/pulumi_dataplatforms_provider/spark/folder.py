@@ -16,7 +16,7 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import auto_name, is_auto_named
+from ..base import auto_name, created_within, is_auto_named
 from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, ServerError
 from ..spec import ResourceSpec
@@ -188,7 +188,12 @@ class FolderProvider(SparkProvider):
     def _create_once(
         self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline, auto_named: bool
     ) -> FolderInfo:
-        """An auto-name is this resource's alone (base.stable_value): a folder under it was left by its interrupted create."""
+        """Create once; take over what this resource's interrupted create left.
+
+        That is a folder under its auto-name (base.stable_value: the name is this resource's alone), or,
+        for an explicit name, a folder created within the create timeout (as Eloq clusters and Spark
+        services are taken over). An older folder of that name is someone else's: 409, unless adoptExisting.
+        """
         attempted, delay = False, 0.5
         while True:
             existing = client.folder_by_name(name)
@@ -196,7 +201,8 @@ class FolderProvider(SparkProvider):
                 if attempted:
                     pulumi.log.info(f"spark folder {name}: found the folder an unconfirmed create made")
                     return existing
-                if not (inputs.adopt_existing or auto_named):
+                recent = bool(existing.created_at) and created_within(str(existing.created_at), deadline.seconds)
+                if not (inputs.adopt_existing or auto_named or recent):
                     raise ConflictError(
                         f"a Spark folder named {name!r} already exists (id {existing.id}); set adoptExisting=true "
                         "to manage it, or choose another name",
@@ -206,7 +212,13 @@ class FolderProvider(SparkProvider):
                         method="POST",
                         path="product/create",
                     )
-                how = "left by an interrupted create" if auto_named else "existing folder (adoptExisting)"
+                how = (
+                    "existing folder (adoptExisting)"
+                    if inputs.adopt_existing
+                    else "folder left by an interrupted create"
+                    if auto_named
+                    else "folder created within the create timeout (an interrupted create)"
+                )
                 pulumi.log.info(f"spark folder {name}: adopting the {how}")
                 client.update_folder(
                     existing.id,
