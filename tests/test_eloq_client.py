@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_dataplatforms_provider.core import ConflictError, NotFoundError, PermissionDeniedError
+from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from tests.emulator_process import EmulatorProcess
 from tests.test_core_http import count, eloq_client
 
@@ -58,3 +59,10 @@ def test_platform_errors_are_typed(emulator: EmulatorProcess) -> None:
     client.create_cluster("busy", "us-west-1", sku)
     with pytest.raises(PermissionDeniedError):
         client.delete_cluster("busy")
+
+
+@pytest.mark.parametrize("base_url", ["{url}", "{url}/", "{url}//"])
+def test_base_url_works_with_or_without_a_trailing_slash(emulator: EmulatorProcess, base_url: str) -> None:
+    env = emulator.env()
+    client = EloqClient(env["ELOQ_API_KEY"], base_url.format(url=env["ELOQ_BASE_URL"].rstrip("/")))
+    assert client.info().org_info.org_id

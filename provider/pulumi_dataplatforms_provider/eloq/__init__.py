@@ -9,7 +9,7 @@ SETTINGS = (
     Setting(
         "eloq:baseUrl",
         "ELOQ_BASE_URL",
-        "Eloq API base URL, ending with `/`. Defaults to the production API.",
+        "Eloq API base URL (with or without a trailing `/`). Defaults to the production API.",
         default=DEFAULT_BASE_URL,
     ),
 )
