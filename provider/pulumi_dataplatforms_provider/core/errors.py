@@ -42,7 +42,7 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(APIError):
     """The server answered with a non-success status."""
 
-    status_code: int = 0
+    status_code: int
 
     def __init__(
         self,

@@ -40,9 +40,6 @@ class RetryPolicy:
         return attempt < self.max_retries and (time.monotonic() - started + wait) <= self.deadline
 
 
-NO_RETRIES = RetryPolicy(max_retries=0)
-
-
 def retry_after_seconds(response: httpx.Response) -> float | None:
     """The server's `Retry-After` advice in seconds (delta or HTTP date), capped at 60 s."""
     value = response.headers.get("retry-after-ms")
