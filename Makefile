@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= quickstart
 
-.PHONY: install pulumi up down test lint schema schema-check bench emulator clean
+.PHONY: install pulumi up down test lint schema schema-check bench emulator clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: install pulumi
 
 emulator: install
 	$(BIN)/dataplatforms-emulator serve
+
+# Mutation testing in a copy of the tree (.mutation/); not part of CI. Options via MUTATION_ARGS,
+# e.g. make mutation MUTATION_ARGS="--planted" or MUTATION_ARGS="--target core --sample 50 --seed 1".
+mutation: install
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 clean:
 	scripts/emulator.sh stop 2>/dev/null || true

@@ -1,8 +1,8 @@
 """Interrupted `pulumi up` on the real CLI: kill -9 the whole process tree mid-create, recover, converge.
 
-A program with five auto-named Eloq clusters, an auto-named Spark folder and service, an
-auto-named Ardent connector, an Ardent configuration (client-chosen id), a SQL migration and a
-cache entry runs `python -m scripts.cli_stack up` in its own session. At a chosen moment, told
+A program with five auto-named Eloq clusters, an auto-named and an explicitly named Spark folder,
+an auto-named service, an auto-named Ardent connector, an Ardent configuration (client-chosen
+id), an Ardent job, a SQL migration, a cache entry and a storage object runs `python -m scripts.cli_stack up` in its own session. At a chosen moment, told
 by the emulator's request counts, the test sends SIGKILL to that process and every descendant
 (the CLI and the dynamic-provider host, which the CLI starts in a process group of its own).
 Then it recovers the way the README says (`pulumi cancel` for the lock the killed run left,
@@ -77,6 +77,9 @@ migration = aerostack.SqlMigration(
     down=["DROP TABLE IF EXISTS users"],
 )
 entry = aerostack.CacheEntry("settings", key="app:settings", value={{"theme": "light"}})
+named = spark.Folder("named-models", name="interrupted-named", description="an explicitly named folder")
+job = ardent.Job("profile", message="Profile the orders table")
+notice = aerostack.StorageObject("notice", key="docs/notice.txt", content="interrupted-run test", content_type="text/plain")
 pulumi.export("clusters", [c.name for c in clusters])
 """
 
@@ -194,9 +197,17 @@ def interrupted_up(
 
 
 # -- what the stack declares and what the emulator holds ----------------------------------------
+#: How many of each kind the program declares.
+DECLARED = {
+    "clusters": CLUSTERS, "folders": 2, "services": 1, "connectors": 1, "configs": 1, "jobs": 1, "cache": 1,
+    "objects": 1,
+}  # fmt: skip
+
+
 def held(emulator: EmulatorProcess) -> dict[str, list[str]]:
     """Every object of the kinds the program declares, by kind (a name twice = a duplicate)."""
     state = emulator.admin.state()
+    objects = [key for bucket, docs in state["aerostack"].items() if bucket.startswith("objects:") for key in docs]
     # A destroyed cache entry is overwritten with null for its last second (the API has no delete).
     cache = [
         key
@@ -211,14 +222,15 @@ def held(emulator: EmulatorProcess) -> dict[str, list[str]]:
         "services": sorted(f"{s['folder']}/{s['name']}" for s in state["spark"]["services"].values()),
         "connectors": sorted(str(c["name"]) for c in state["ardent"]["connectors"].values()),
         "configs": sorted(state["ardent"]["configs"]),
+        "jobs": sorted(state["ardent"]["jobs"]),
         "cache": sorted(cache),
+        "objects": sorted(objects),
     }
 
 
 def declared(stack: CliStack) -> dict[str, list[str]]:
     """The same inventory from the stack's checkpoint."""
-    out: dict[str, list[str]] = {kind: [] for kind in ("clusters", "folders", "services", "connectors", "configs")}
-    out["cache"] = []
+    out: dict[str, list[str]] = {kind: [] for kind in DECLARED}
     for res in resources(stack).values():
         outs: dict[str, Any] = res["outputs"]
         kind = res["type"].removeprefix(TYPE)
@@ -232,8 +244,12 @@ def declared(stack: CliStack) -> dict[str, list[str]]:
             out["connectors"].append(outs["name"])
         elif kind == "ardent:PostgresConfig":
             out["configs"].append(outs["configId"])
+        elif kind == "ardent:Job":
+            out["jobs"].append(outs["jobId"])
         elif kind == "aerostack:CacheEntry":
             out["cache"].append(outs["key"])
+        elif kind == "aerostack:StorageObject":
+            out["objects"].append(outs["key"])
     return {kind: sorted(names) for kind, names in out.items()}
 
 
@@ -381,14 +397,15 @@ def test_interrupted_up_converges(
     assert pending(stack) == []
 
     want, have = declared(stack), held(emulator)
-    assert len(want["clusters"]) == CLUSTERS and all(len(want[k]) == 1 for k in want if k != "clusters"), want
+    assert {kind: len(names) for kind, names in want.items()} == DECLARED, want
     assert strays(have, want) == {}, f"orphans or duplicates on the emulator: {strays(have, want)}"
     assert have == want
     for kind, names in left_behind.items():  # what the killed run made was taken over, not re-made
         assert set(names) <= set(want[kind]), (kind, names, want[kind])
 
     stack.destroy()
-    assert {kind: names for kind, names in held(emulator).items() if names} == {}
+    # Storage objects have no delete endpoint: exactly the declared one stays.
+    assert {kind: names for kind, names in held(emulator).items() if names} == {"objects": want["objects"]}
 
 
 REPLACE_PROGRAM = """\
