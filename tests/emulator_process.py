@@ -271,3 +271,14 @@ class EmulatorProcess:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def credentials(platform: str, env: dict[str, str]) -> dict[str, str]:
+    """Headers with valid credentials of `platform` on the emulator whose `env()` this is (Ardent: the bearer key)."""
+    if platform == "eloq":
+        return {"Authorization": env["ELOQ_API_KEY"]}
+    if platform == "ardent":
+        return {"Authorization": f"Bearer {env['ARDENT_API_KEY']}"}
+    if platform == "spark":
+        return {"x-tenant-name": env["CSPARK_TENANT"], "x-synthetic-key": env["CSPARK_API_KEY"]}
+    return {"X-Aerostack-Key": env["AEROSTACK_API_KEY"]}

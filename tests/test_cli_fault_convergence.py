@@ -33,7 +33,7 @@ from pulumi import automation as auto
 from scripts.cli_stack import CliStack, platform_config
 from tests.cli_support import AerostackApi
 from tests.emulator_process import EmulatorProcess
-from tests.real_cli import PASSPHRASE, REPO, require_cli, resources
+from tests.real_cli import PASSPHRASE, REPO, require_cli, resources, strays
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(1200)]
 
@@ -186,19 +186,6 @@ def declared(stack: CliStack) -> dict[str, list[str]]:
             inventory, output = OUTPUT_OF[kind]
             out[inventory].append(str(outputs[output]))
     return {kind: sorted(names) for kind, names in out.items()}
-
-
-def strays(have: dict[str, list[str]], want: dict[str, list[str]]) -> dict[str, list[str]]:
-    """What the emulator holds beyond the stack's resources: orphans and duplicates, by kind."""
-    extra: dict[str, list[str]] = {}
-    for kind, names in have.items():
-        left = list(names)
-        for name in want.get(kind, []):
-            if name in left:
-                left.remove(name)
-        if left:
-            extra[kind] = left
-    return extra
 
 
 def missing(have: dict[str, list[str]], want: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -32,7 +32,7 @@ from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from scripts.cli_stack import CliStack, Outcome, platform_config
 from tests.eloq_stacks import clusters
 from tests.emulator_process import EmulatorProcess
-from tests.real_cli import PASSPHRASE, REPO, environ_with, require_cli, resources
+from tests.real_cli import PASSPHRASE, REPO, environ_with, require_cli, resources, strays
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -251,19 +251,6 @@ def declared(stack: CliStack) -> dict[str, list[str]]:
         elif kind == "aerostack:StorageObject":
             out["objects"].append(outs["key"])
     return {kind: sorted(names) for kind, names in out.items()}
-
-
-def strays(have: dict[str, list[str]], want: dict[str, list[str]]) -> dict[str, list[str]]:
-    """What the emulator holds beyond the stack's resources: orphans and duplicates, by kind."""
-    extra: dict[str, list[str]] = {}
-    for kind, names in have.items():
-        left = list(names)
-        for name in want.get(kind, []):
-            if name in left:
-                left.remove(name)
-        if left:
-            extra[kind] = left
-    return extra
 
 
 def pending(stack: CliStack) -> list[tuple[str, str]]:

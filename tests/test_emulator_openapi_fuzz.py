@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
 from pulumi_dataplatforms_emulator.services import SERVICES
-from tests.emulator_process import EmulatorProcess
+from tests.emulator_process import EmulatorProcess, credentials
 
 SEED = 20240611
 MAX_EXAMPLES = 8
@@ -37,17 +37,6 @@ FIXED_PATH = {"org_id": 1, "project_id": 147}
 def platform_of(path: str) -> str | None:
     owners = [s.name for s in SERVICES if s.implemented and s.owns(path)]
     return owners[0] if owners else None
-
-
-def credentials(platform: str, env: dict[str, str]) -> dict[str, str]:
-    """Valid credentials of each platform (Ardent: the bearer key)."""
-    if platform == "eloq":
-        return {"Authorization": env["ELOQ_API_KEY"]}
-    if platform == "ardent":
-        return {"Authorization": f"Bearer {env['ARDENT_API_KEY']}"}
-    if platform == "spark":
-        return {"x-tenant-name": env["CSPARK_TENANT"], "x-synthetic-key": env["CSPARK_API_KEY"]}
-    return {"X-Aerostack-Key": env["AEROSTACK_API_KEY"]}
 
 
 def fixed_path(path: str, tenant: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from pulumi_dataplatforms_emulator.app import create_app
 from pulumi_dataplatforms_emulator.services import SERVICES
 from pulumi_dataplatforms_emulator.settings import Settings
-from tests.emulator_process import EmulatorProcess
+from tests.emulator_process import EmulatorProcess, credentials
 
 PATH_VALUES = {"org_id": "1", "project_id": "147", "key": "reports/q1.csv"}
 #: Body fields that name something; they must refuse control characters.
@@ -323,16 +323,6 @@ def corpus(route: Route, tenant: str) -> list[Case]:
 
 
 # -- credentials, probes and envelopes ------------------------------------------------------------
-
-
-def credentials(platform: str, env: dict[str, str]) -> dict[str, str]:
-    if platform == "eloq":
-        return {"Authorization": env["ELOQ_API_KEY"]}
-    if platform == "ardent":
-        return {"Authorization": f"Bearer {env['ARDENT_API_KEY']}"}
-    if platform == "spark":
-        return {"x-tenant-name": env["CSPARK_TENANT"], "x-synthetic-key": env["CSPARK_API_KEY"]}
-    return {"X-Aerostack-Key": env["AEROSTACK_API_KEY"]}
 
 
 def probe(client: httpx.Client, platform: str, env: dict[str, str]) -> httpx.Response:
