@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -111,6 +112,11 @@ def test_a_timeout_says_how_long_and_where(emulator: EmulatorProcess) -> None:
     client = EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"], timeout=0.3, retry=RetryPolicy(max_retries=0))
     with pytest.raises(APITimeoutError, match=r"org-info to 127\.0\.0\.1:\d+ failed: timed out after 0\.3s waiting"):
         client.info()
+    # The held answer finishes on the server later: wait for it, so it is not logged during the next test.
+    deadline = time.monotonic() + 10
+    while not emulator.admin.request_log() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [e["status"] for e in emulator.admin.request_log()] == ["client_closed"]
 
 
 @pytest.mark.parametrize("name", sorted(PLATFORM_CASES))
