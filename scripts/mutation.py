@@ -131,6 +131,8 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         f"{PROVIDER}/core/*.py",
         (
+            "tests/test_core_wire.py",
+            "tests/test_core_oauth2.py",
             "tests/test_core_http.py",
             "tests/test_eloq_client.py",
             "tests/test_ardent_auth.py",
