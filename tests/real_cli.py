@@ -116,16 +116,3 @@ def shown_outputs(text: str) -> dict[str, str]:
 def environ_with(**values: str) -> dict[str, str]:
     """os.environ plus `values` (for subprocesses)."""
     return {**os.environ, **values}
-
-
-def strays(have: dict[str, list[str]], want: dict[str, list[str]]) -> dict[str, list[str]]:
-    """What the emulator holds beyond the stack's resources: orphans and duplicates, by kind."""
-    extra: dict[str, list[str]] = {}
-    for kind, names in have.items():
-        left = list(names)
-        for name in want.get(kind, []):
-            if name in left:
-                left.remove(name)
-        if left:
-            extra[kind] = left
-    return extra

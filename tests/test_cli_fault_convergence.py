@@ -33,15 +33,14 @@ from pulumi import automation as auto
 from scripts.cli_stack import CliStack, platform_config
 from tests.cli_support import AerostackApi
 from tests.emulator_process import EmulatorProcess
-from tests.real_cli import PASSPHRASE, REPO, require_cli, resources, strays
+from tests.inventory import declared, held, strays
+from tests.real_cli import PASSPHRASE, REPO, require_cli, resources
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(1200)]
 
 PROGRAM = Path(__file__).resolve().parent / "programs" / "fault_convergence"
-TYPE = "pulumi-python:dynamic/"
 FAULT_SHARE = 0.04  # per mode, of all requests: five modes make 20%
 CLIENT_TIMEOUT_S = 30.0  # the Eloq, Ardent and Aerostack clients' request timeout
-MIGRATIONS_TABLE = "_pulumi_migrations"
 SEEDS = (11, 23, 37)
 #: what the program declares, per kind
 EXPECTED = {
@@ -122,70 +121,10 @@ def injected(log: list[dict[str, Any]]) -> dict[str, int]:
 
 
 # -- what the emulator holds and what the stack records ---------------------------------------------
-def held(emulator: EmulatorProcess) -> dict[str, list[str]]:
-    """Every object of the kinds the program declares, by kind (a name twice is a duplicate)."""
-    state = emulator.admin.state()
-    aerostack: dict[str, Any] = state["aerostack"]
-    cache = [
-        key
-        for bucket, docs in aerostack.items()
-        if bucket.startswith("cache:")
-        for key, doc in docs.items()
-        if doc.get("value") is not None
-    ]
-    objects = [key for bucket, docs in aerostack.items() if bucket.startswith("objects:") for key in docs]
-    return {
-        "clusters": sorted(c["name"] for c in state["eloq"]["clusters"]),
-        "configs": sorted(state["ardent"]["configs"]),
-        "connectors": sorted(str(c["name"]) for c in state["ardent"]["connectors"].values()),
-        "jobs": sorted(state["ardent"]["jobs"]),
-        "folders": sorted(f["name"] for f in state["spark"]["folders"].values()),
-        "services": sorted(f"{s['folder']}/{s['name']}" for s in state["spark"]["services"].values()),
-        "migrations": sorted(migrations(emulator)),
-        "cache": sorted(cache),
-        "objects": sorted(objects),
-    }
-
-
-def migrations(emulator: EmulatorProcess) -> list[str]:
-    """Ids in the migrations' bookkeeping table (none when the table does not exist)."""
-    api = AerostackApi(emulator)
-    if MIGRATIONS_TABLE not in api.tables():
-        return []
-    return [str(row["id"]) for row in api.query(f"SELECT id FROM {MIGRATIONS_TABLE}")]
-
-
 def service_versions(emulator: EmulatorProcess) -> dict[str, int]:
     """`<folder>/<service>` -> how many versions the service has."""
     services: dict[str, Any] = emulator.admin.state()["spark"]["services"]
     return {f"{s['folder']}/{s['name']}": len(s["versions"]) for s in services.values()}
-
-
-OUTPUT_OF = {
-    "eloq:Cluster": ("clusters", "name"),
-    "ardent:Connector": ("connectors", "name"),
-    "ardent:Job": ("jobs", "jobId"),
-    "spark:Folder": ("folders", "name"),
-    "aerostack:SqlMigration": ("migrations", "migrationId"),
-    "aerostack:CacheEntry": ("cache", "key"),
-    "aerostack:StorageObject": ("objects", "key"),
-}
-
-
-def declared(stack: CliStack) -> dict[str, list[str]]:
-    """The same inventory from the stack's checkpoint."""
-    out: dict[str, list[str]] = {kind: [] for kind in EXPECTED}
-    for res in resources(stack).values():
-        outputs: dict[str, Any] = res["outputs"]
-        kind = res["type"].removeprefix(TYPE)
-        if kind == "spark:Service":
-            out["services"].append(f"{outputs['folder']}/{outputs['name']}")
-        elif kind.startswith("ardent:") and kind.endswith("Config"):
-            out["configs"].append(outputs["configId"])
-        else:
-            inventory, output = OUTPUT_OF[kind]
-            out[inventory].append(str(outputs[output]))
-    return {kind: sorted(names) for kind, names in out.items()}
 
 
 def missing(have: dict[str, list[str]], want: dict[str, list[str]]) -> dict[str, list[str]]:

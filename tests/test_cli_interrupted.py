@@ -23,7 +23,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pulumi import automation as auto
@@ -32,7 +31,8 @@ from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from scripts.cli_stack import CliStack, Outcome, platform_config
 from tests.eloq_stacks import clusters
 from tests.emulator_process import EmulatorProcess
-from tests.real_cli import PASSPHRASE, REPO, environ_with, require_cli, resources, strays
+from tests.inventory import declared, held, strays
+from tests.real_cli import PASSPHRASE, REPO, environ_with, require_cli, resources
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -40,7 +40,6 @@ CLUSTERS = 5
 CLUSTER_POST = "POST /eloq/api/v1/orgs/{org_id}/projects/{project_id}/clusters"
 CLUSTER_GET = "GET /eloq/api/v1/orgs/{org_id}/projects/{project_id}/clusters/{cluster_name}"
 SPARK_PUBLISH = "POST /spark/{tenant}/api/v3/folders/{folder}/services/{service}/publish"
-TYPE = "pulumi-python:dynamic/"
 
 PROGRAM = f"""\
 import pulumi
@@ -199,58 +198,9 @@ def interrupted_up(
 # -- what the stack declares and what the emulator holds ----------------------------------------
 #: How many of each kind the program declares.
 DECLARED = {
-    "clusters": CLUSTERS, "folders": 2, "services": 1, "connectors": 1, "configs": 1, "jobs": 1, "cache": 1,
-    "objects": 1,
+    "clusters": CLUSTERS, "folders": 2, "services": 1, "connectors": 1, "configs": 1, "jobs": 1,
+    "migrations": 1, "cache": 1, "objects": 1,
 }  # fmt: skip
-
-
-def held(emulator: EmulatorProcess) -> dict[str, list[str]]:
-    """Every object of the kinds the program declares, by kind (a name twice = a duplicate)."""
-    state = emulator.admin.state()
-    objects = [key for bucket, docs in state["aerostack"].items() if bucket.startswith("objects:") for key in docs]
-    # A destroyed cache entry is overwritten with null for its last second (the API has no delete).
-    cache = [
-        key
-        for bucket, docs in state["aerostack"].items()
-        if bucket.startswith("cache:")
-        for key, doc in docs.items()
-        if doc.get("value") is not None
-    ]
-    return {
-        "clusters": sorted(c["name"] for c in state["eloq"]["clusters"]),
-        "folders": sorted(f["name"] for f in state["spark"]["folders"].values()),
-        "services": sorted(f"{s['folder']}/{s['name']}" for s in state["spark"]["services"].values()),
-        "connectors": sorted(str(c["name"]) for c in state["ardent"]["connectors"].values()),
-        "configs": sorted(state["ardent"]["configs"]),
-        "jobs": sorted(state["ardent"]["jobs"]),
-        "cache": sorted(cache),
-        "objects": sorted(objects),
-    }
-
-
-def declared(stack: CliStack) -> dict[str, list[str]]:
-    """The same inventory from the stack's checkpoint."""
-    out: dict[str, list[str]] = {kind: [] for kind in DECLARED}
-    for res in resources(stack).values():
-        outs: dict[str, Any] = res["outputs"]
-        kind = res["type"].removeprefix(TYPE)
-        if kind == "eloq:Cluster":
-            out["clusters"].append(outs["name"])
-        elif kind == "spark:Folder":
-            out["folders"].append(outs["name"])
-        elif kind == "spark:Service":
-            out["services"].append(f"{outs['folder']}/{outs['name']}")
-        elif kind == "ardent:Connector":
-            out["connectors"].append(outs["name"])
-        elif kind == "ardent:PostgresConfig":
-            out["configs"].append(outs["configId"])
-        elif kind == "ardent:Job":
-            out["jobs"].append(outs["jobId"])
-        elif kind == "aerostack:CacheEntry":
-            out["cache"].append(outs["key"])
-        elif kind == "aerostack:StorageObject":
-            out["objects"].append(outs["key"])
-    return {kind: sorted(names) for kind, names in out.items()}
 
 
 def pending(stack: CliStack) -> list[tuple[str, str]]:
