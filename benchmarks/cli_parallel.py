@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from scripts.cli_stack import CliStack, find_cli, platform_config
-from tests.emulator_process import EmulatorProcess  # no emulator launcher outside tests/ yet
 
 PROVISION_SECONDS = 4.0
 LATENCY_MS = 50

@@ -1,33 +1,23 @@
-"""Eloq: HTTP requests per operation against the official eloq-sdk, and parallel creates through the real host.
+"""Eloq: HTTP requests and seconds per operation, ours against the official eloq-sdk, side by side.
 
-Everything runs against one emulator process with 50 ms injected latency per request.
+Everything runs against one emulator process with 50 ms injected latency per request. Parallel
+creates through the real Pulumi CLI and provider host are measured in `benchmarks.cli_parallel`.
 """
 
 from __future__ import annotations
 
-import math
-import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from pulumi.dynamic.dynamic import serialize_provider
-
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.core import RetryPolicy
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
-from pulumi_dataplatforms_provider.eloq.cluster import ClusterProvider
-from tests.emulator_process import EmulatorProcess
-from tests.harness import ProviderHost
 
 LATENCY_MS = 50
 DESCRIBES = 50
-PARALLEL_CLUSTERS = 8
-HOST_WORKERS = 4
-PROVISION_SECONDS = 2.0
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _requests(emu: EmulatorProcess) -> int:
@@ -72,41 +62,10 @@ def describe_comparison(emu: EmulatorProcess) -> list[tuple[str, int, int, float
     return rows
 
 
-def parallel_creates(emu: EmulatorProcess) -> tuple[float, float]:
-    """(measured seconds, lower bound) for creating 8 clusters through the real host (4 workers)."""
-    env = emu.env()
-    emu.admin.delays(provision_seconds=PROVISION_SECONDS)
-    provider = serialize_provider(ClusterProvider())
-    host_env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryDirectory() as tmp, ProviderHost(host_env, ROOT, Path(tmp) / "host.stderr") as host:
-        host.configure({"eloq:apiKey": env["ELOQ_API_KEY"], "eloq:baseUrl": env["ELOQ_BASE_URL"]})
-
-        def create(i: int) -> str:
-            urn = f"urn:pulumi:bench::bench::pulumi-python:dynamic/eloq:Cluster::c{i}"
-            news = {"__provider": provider, "__logicalName": f"c{i}", "region": "us-west-1", "skuId": 101}
-            checked = host.check(urn, {}, news)
-            id_, _ = host.create(urn, checked.inputs)
-            return id_
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(PARALLEL_CLUSTERS) as pool:
-            ids = list(pool.map(create, range(PARALLEL_CLUSTERS)))
-        elapsed = time.perf_counter() - started
-    assert len(set(ids)) == PARALLEL_CLUSTERS
-    # Each create needs the provisioning delay plus at least 3 round trips (describe, POST, describe);
-    # the host runs 4 calls at once, so 8 creates take at least two such waves.
-    waves = math.ceil(PARALLEL_CLUSTERS / HOST_WORKERS)
-    lower_bound = waves * (PROVISION_SECONDS + 3 * LATENCY_MS / 1000)
-    return elapsed, lower_bound
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(Path(tmp) / "emu") as emu:
         emu.admin.faults("/eloq/api/v1", latency_ms=LATENCY_MS)
         rows = describe_comparison(emu)
-        emu.admin.reset()
-        emu.admin.faults("/eloq/api/v1", latency_ms=LATENCY_MS)
-        elapsed, bound = parallel_creates(emu)
     out = sys.stdout
     out.write(f"Eloq, {LATENCY_MS} ms injected latency per request\n")
     out.write(f"{'operation':32} {'ours':>6} {'eloq-sdk':>9} {'ratio':>6} {'ours s':>7} {'sdk s':>7} {'speed-up':>8}\n")
@@ -114,7 +73,3 @@ def main() -> None:
         out.write(
             f"{label:32} {mine:6d} {theirs:9d} {mine / theirs:6.2f} {mine_s:7.2f} {theirs_s:7.2f} {theirs_s / mine_s:7.2f}x\n"
         )
-    out.write(
-        f"create {PARALLEL_CLUSTERS} clusters via the real host ({HOST_WORKERS} workers, {PROVISION_SECONDS:g}s provisioning): "
-        f"{elapsed:.2f}s vs lower bound {bound:.2f}s (ratio {elapsed / bound:.2f})\n"
-    )

@@ -1198,7 +1198,7 @@ def run_canary(options: Options) -> int:
 ARDENT_PROBE = textwrap.dedent(
     """
     import json, sys, tempfile, httpx
-    from tests.emulator_process import EmulatorProcess
+    from pulumi_dataplatforms_emulator.process import EmulatorProcess
     with tempfile.TemporaryDirectory() as data, EmulatorProcess(data) as emulator:
         url = emulator.env()["ARDENT_BASE_URL"].rstrip("/") + "/v1/configs/deleteConfig"
         answer = httpx.request("DELETE", url, content=json.dumps({"id": "none"}), timeout=10)
