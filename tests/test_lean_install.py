@@ -58,3 +58,25 @@ def test_the_emulator_command_of_a_lean_install_says_which_extra_to_install(lean
     done = run(lean_venv / "bin" / "dataplatforms-emulator", "serve", check=False)
     assert done.returncode == 1
     assert EXTRA_HINT in done.stderr and "Traceback" not in done.stderr
+
+
+MANIFEST_MODULES = """
+import json, sys
+import pulumi_dataplatforms.manifests as manifests
+loaded = manifests.load([sys.argv[1]])
+print(json.dumps({
+    "declarations": len(loaded.declarations),
+    "builders_loaded": sorted(m for m in sys.modules if m.startswith(("pulumi_dataplatforms_provider.generate",
+                                                                     "pulumi_dataplatforms_provider.schema"))),
+}))
+"""
+
+
+def test_manifests_of_a_lean_install_read_the_shipped_schema_without_the_generators(lean_venv: Path) -> None:
+    python = lean_venv / "bin" / "python"
+    manifests = ROOT / "examples" / "gitops" / "manifests"
+    report = json.loads(run(python, "-c", MANIFEST_MODULES, manifests, cwd=lean_venv).stdout)
+    assert report["declarations"] > 0
+    assert report["builders_loaded"] == [], "manifests must read schema.json, not rebuild it"
+    printed = run(python, "-m", "pulumi_dataplatforms.manifests", "schema", cwd=lean_venv).stdout
+    assert json.loads(printed) == json.loads((ROOT / "manifest.schema.json").read_text())

@@ -5,30 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-ANY = "pulumi.json#/Any"
+# The manifests own kinds and value sources; the generators describe them.
+from pulumi_dataplatforms.manifests._kinds import ANY as ANY
+from pulumi_dataplatforms.manifests._kinds import SOURCE_KEYS as SOURCE_KEYS
+from pulumi_dataplatforms.manifests._kinds import kind_of as kind_of
+from pulumi_dataplatforms.manifests._kinds import takes_string as takes_string
+
 TYPE_PREFIX = "#/types/"
-#: The keys of the one-key mappings that stand for a value in a manifest.
-SOURCE_KEYS = ("secret", "env", "config", "ref")
-
-
-def kind_of(token: str) -> str:
-    """`dataplatforms:eloq:Cluster` -> `eloq/Cluster`."""
-    _, module, name = token.split(":")
-    return f"{module}/{name}"
 
 
 def type_name(token: str) -> str:
     """`dataplatforms:eloq:SkuSelector` -> `SkuSelector`."""
     return token.rsplit(":", 1)[-1]
-
-
-def takes_string(prop: dict[str, Any]) -> bool:
-    """Whether a string fits the property: `{secret|env|config: ...}` sources give strings."""
-    if prop.get("$ref") == ANY:
-        return True
-    if "oneOf" in prop:
-        return any(takes_string(variant) for variant in prop["oneOf"])
-    return prop.get("type") == "string"
 
 
 def referenced_type(prop: dict[str, Any]) -> str | None:

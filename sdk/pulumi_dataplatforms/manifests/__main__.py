@@ -8,11 +8,10 @@ config keys and environment variables are only looked up when a stack applies th
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from . import ManifestError, load
-from ._kinds import package_schema
+from ._kinds import shipped
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,9 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     """Runs one command; returns the exit status."""
     args = build_parser().parse_args(argv)
     if args.command == "schema":
-        from pulumi_dataplatforms_provider.generate.manifest_schema import manifest_schema
-
-        sys.stdout.write(json.dumps(manifest_schema(package_schema()), indent=2) + "\n")
+        sys.stdout.write(shipped("manifest.schema.json"))
         return 0
     try:
         manifests = load(args.paths)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 import pulumi
-
-from pulumi_dataplatforms_provider.generate.kinds import kind_of
-from pulumi_dataplatforms_provider.schema import build_schema
 
 from .._resource import DataPlatformResource
 
@@ -27,10 +27,41 @@ class ResourceClass(Protocol):
     def __call__(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None) -> DataPlatformResource: ...
 
 
+def shipped(name: str) -> str:
+    """A file the wheel ships in the package (`schema.json`, `manifest.schema.json`).
+
+    In a checkout (an editable install) it is the generated file at the repository root.
+    """
+    packaged = resources.files("pulumi_dataplatforms").joinpath(name)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[3] / name).read_text(encoding="utf-8")
+
+
 @functools.cache
 def package_schema() -> dict[str, Any]:
-    """The package schema, exactly as `schema.json` is rendered from it."""
-    return build_schema()
+    """The package schema (`schema.json`)."""
+    return cast(dict[str, Any], json.loads(shipped("schema.json")))
+
+
+ANY = "pulumi.json#/Any"
+#: The keys of the one-key mappings that stand for a value in a manifest.
+SOURCE_KEYS = ("secret", "env", "config", "ref")
+
+
+def takes_string(prop: dict[str, Any]) -> bool:
+    """Whether a string fits the property: `{secret|env|config: ...}` sources give strings."""
+    if prop.get("$ref") == ANY:
+        return True
+    if "oneOf" in prop:
+        return any(takes_string(variant) for variant in prop["oneOf"])
+    return prop.get("type") == "string"
+
+
+def kind_of(token: str) -> str:
+    """`dataplatforms:eloq:Cluster` -> `eloq/Cluster`."""
+    _, module, name = token.split(":")
+    return f"{module}/{name}"
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_dataplatforms_provider.generate.kinds import SOURCE_KEYS, takes_string
-
-from ._kinds import Kind, kinds, schema_type
+from ._kinds import SOURCE_KEYS, Kind, kinds, schema_type, takes_string
 from ._problems import Location, Problem, did_you_mean
 from ._values import CONFIG_KEY, ENV_NAME, NAME, REF, TARGET, Ref, Source
 from ._yaml import Document, Mapping, Node, Scalar, Sequence
