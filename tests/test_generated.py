@@ -3,7 +3,8 @@
 `schema.json`, `manifest.schema.json` and `docs/` are regenerated and compared with the checkout
 (so CI fails when one is stale); the manifest JSON Schema is a valid schema that accepts every
 example in `schema.json` and rejects broken documents; every kind has its docs page; every Python
-example in the docs compiles and calls the SDK with arguments it has; every manifest example loads.
+example in the resource pages compiles and calls the SDK with arguments it has; every manifest example loads.
+The pages of the SDK's functions (`docs/<platform>/functions/`) are checked in tests/test_docs_functions.py.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ SCHEMA: dict[str, Any] = json.loads((ROOT / "schema.json").read_text())
 MANIFEST_SCHEMA: dict[str, Any] = json.loads((ROOT / "manifest.schema.json").read_text())
 TOKENS = sorted(SCHEMA["resources"])
 PAGES = sorted(path.relative_to(ROOT / "docs").as_posix() for path in (ROOT / "docs").rglob("*.md"))
+#: `<platform>/<Name>.md`; deeper pages are functions' (`<platform>/functions/<name>.md`).
+RESOURCE_PAGES = [page for page in PAGES if page.count("/") == 1]
 FENCE = re.compile(r"```(?P<language>\w+)\n(?P<code>.*?)```", re.S)
 
 
@@ -192,7 +195,7 @@ def test_an_invalid_document_is_rejected(case: str) -> None:
 
 def test_every_kind_has_a_docs_page_and_every_page_is_a_kind() -> None:
     """docs/<platform>/<Name>.md exists exactly for the kinds in schema.json."""
-    resource_pages = {page.removesuffix(".md") for page in PAGES if "/" in page}
+    resource_pages = {page.removesuffix(".md") for page in RESOURCE_PAGES}
     assert resource_pages == {kind_of(token) for token in TOKENS}
     assert {page for page in PAGES if "/" not in page} == {"README.md", "manifests.md"}
 
@@ -217,7 +220,7 @@ def sdk_calls(code: str) -> list[tuple[str, set[str]]]:
     ]
 
 
-@pytest.mark.parametrize("page", [page for page in PAGES if "/" in page])
+@pytest.mark.parametrize("page", RESOURCE_PAGES)
 def test_python_examples_compile_and_use_real_arguments(page: str) -> None:
     """Each Python example compiles, and every SDK class it calls takes the keywords it passes (and the required ones)."""
     programs = fences(page, "python")

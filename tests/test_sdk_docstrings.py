@@ -7,9 +7,8 @@ being described, so "Give this or `skuId`." reads "Give this or `sku_id`." while
 
 - Args fields: every field has an attribute docstring, equal to its input property's description.
 - Nested Args (the dataclasses reachable from Args type hints): each is the schema type its property
-  `$ref`s, with the same fields (the shared `index:Timeouts` may be narrowed to the operations a resource
-  bounds), a class docstring equal to the type's description, and field docstrings equal to the property
-  descriptions; a property the schema leaves undescribed still needs a docstring of the SDK's own.
+  `$ref`s, with the same fields, a class docstring equal to the type's description, and field docstrings
+  equal to the property descriptions; a property the schema leaves undescribed still needs a docstring of the SDK's own.
 - Outputs: every output-only property is declared and documented on the resource class, and every
   documented attribute (output-only or an input echoed back) equals its property's description.
 - Resource class docstring: it begins with the schema description's prose (the part before a Pulumi
@@ -42,10 +41,6 @@ SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schema.json").rea
 RESOURCES: dict[str, Any] = SCHEMA["resources"]
 TYPES: dict[str, Any] = SCHEMA["types"]
 TOKENS = sorted(RESOURCES)
-
-# Schema types an SDK class may expose only part of: one `Timeouts` type serves every resource, while each
-# resource's timeouts class offers just the operations that resource bounds.
-NARROWABLE_TYPES = frozenset({"dataplatforms:index:Timeouts"})
 
 # Where a schema description's examples block starts (Pulumi's convention).
 EXAMPLES = "{{% examples %}}"
@@ -219,10 +214,7 @@ def test_nested_args_match_their_schema_types(token: str) -> None:
         props: dict[str, Any] = spec["properties"]
         where = f"{nested.__name__} ({type_token})"
         fields = {camel(f.name) for f in dataclasses.fields(nested)}
-        if type_token in NARROWABLE_TYPES:
-            if not fields or not fields <= set(props):
-                problems.append(f"{where}: fields {sorted(fields)} are not a non-empty subset of {sorted(props)}")
-        elif fields != set(props):
+        if fields != set(props):
             problems.append(f"{where}: fields {sorted(fields)} != schema properties {sorted(props)}")
         if paragraphs(class_docstring(nested) or "") != paragraphs(translate(spec["description"], props)):
             problems.append(f"{where}: class docstring {class_docstring(nested)!r} != {spec['description']!r}")

@@ -64,6 +64,18 @@ def property_path(loc: tuple[int | str, ...]) -> str:
 
 def _field_fix(model: type[pydantic.BaseModel], loc: tuple[int | str, ...]) -> str | None:
     """The `fix` hint declared on the field at `loc`, walking nested models."""
+    return _walk(model, loc)[1]
+
+
+def _known_properties(model: type[pydantic.BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The property names the model holding the last part of `loc` accepts."""
+    holder = _walk(model, loc[:-1])[0] if len(loc) > 1 else model
+    fields = getattr(holder, "model_fields", None) or {}
+    return [f.alias or n for n, f in fields.items()]
+
+
+def _walk(model: type[pydantic.BaseModel], loc: tuple[int | str, ...]) -> tuple[Any, str | None]:
+    """The model reached by following `loc` through nested models, and the last `fix` hint on the way."""
     current: Any = model
     fix = None
     for part in loc:
@@ -74,6 +86,7 @@ def _field_fix(model: type[pydantic.BaseModel], loc: tuple[int | str, ...]) -> s
             break
         field = next((f for n, f in fields.items() if n == part or f.alias == part), None)
         if field is None:
+            current = None
             break
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         fix = extra.get("fix", fix)
@@ -87,7 +100,7 @@ def _field_fix(model: type[pydantic.BaseModel], loc: tuple[int | str, ...]) -> s
             if isinstance(b, type) and issubclass(b, pydantic.BaseModel)
         ]
         current = nested[0] if nested else None
-    return str(fix) if fix else None
+    return current, str(fix) if fix else None
 
 
 def _reason(error: Any, model: type[pydantic.BaseModel]) -> str:
@@ -95,7 +108,10 @@ def _reason(error: Any, model: type[pydantic.BaseModel]) -> str:
     if error["type"] == "missing":
         message = "is required"
     elif error["type"] == "extra_forbidden":
-        message = "is not a known property; remove it or check its spelling"
+        known = _known_properties(model, tuple(error["loc"]))
+        message = "is not a known property; remove it or check its spelling" + (
+            f" (known here: {', '.join(known)})" if known else ""
+        )
     elif "input" in error and error["type"] not in ("value_error", "assertion_error"):
         message += f" (got {error['input']!r})"
     fix = _field_fix(model, tuple(error["loc"]))

@@ -58,7 +58,7 @@ class _TypeCollector:
 
     def _named(self, name: str, defs: dict[str, Any], module: str) -> str:
         definition = defs[name]
-        token = f"{PACKAGE}:{'index' if name == 'Timeouts' else module}:{name}"
+        token = f"{PACKAGE}:{module}:{name}"
         if token in self.types:
             return token
         if "enum" in definition:

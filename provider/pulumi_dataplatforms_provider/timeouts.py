@@ -1,7 +1,9 @@
 """Per-resource operation timeouts, given as a `timeouts` input.
 
 Dynamic providers never see Pulumi's `customTimeouts` option, so resources take
-`timeouts={"create": "20m", "delete": "10m"}` (Terraform-style durations or seconds).
+`timeouts={"create": "20m", "delete": "10m"}` (Terraform-style durations or seconds). Each
+resource declares its own model (a subclass of `OperationTimeouts`) naming the operations it
+bounds, with their defaults: the schema, the docs and check all read that one model.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pydantic
 
@@ -35,28 +38,37 @@ def parse_duration(value: str | float | int) -> float:
     return seconds
 
 
-Duration = pydantic.Field(default=None, json_schema_extra={"fix": "Use a positive duration such as '20m' or '90s'."})
+def timeout(default: str, description: str) -> Any:
+    """A field of a resource's timeouts model: one operation, its default and what it bounds."""
+    return pydantic.Field(
+        default,
+        description=f"{description} A duration such as '{default}' or a number of seconds; default {default}.",
+        json_schema_extra={"fix": f"Use a positive duration such as '{default}' or '90s'."},
+    )
 
 
-class Timeouts(pydantic.BaseModel):
-    """How long each operation may take before the provider gives up."""
+class OperationTimeouts(pydantic.BaseModel):
+    """Base of each resource's timeouts model, whose fields are the operations that resource bounds.
+
+    An operation the resource does not bound (e.g. `update` on a resource that replaces) is refused
+    by check rather than silently ignored.
+    """
 
     model_config = pydantic.ConfigDict(extra="forbid")
 
-    create: str | float | None = Duration
-    update: str | float | None = Duration
-    delete: str | float | None = Duration
-
-    @pydantic.field_validator("create", "update", "delete")
+    @pydantic.field_validator("*")
     @classmethod
     def _valid(cls, value: str | float | None) -> str | float | None:
         if value is not None:
             parse_duration(value)
         return value
 
-    def seconds(self, operation: str, default: float) -> float:
+    def seconds(self, operation: str) -> float:
+        """The time `operation` may take: the given duration, or the field's default."""
         value = getattr(self, operation)
-        return default if value is None else parse_duration(value)
+        if value is None:
+            value = type(self).model_fields[operation].default
+        return parse_duration(value)
 
 
 @dataclass

@@ -534,11 +534,11 @@ class TigerBeetleConfig(_Config, module="ardent", name="TigerBeetleConfig"):
 
 @dataclass(kw_only=True)
 class ConnectorTimeoutsArgs:
-    """How long each operation may take before the provider gives up."""
+    """How long creating an Ardent connector may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
-    """How long the create (POST + discover + selection + index) may take: a duration like `'10m'` or seconds
-    (default 10m)."""
+    """The whole create: POST, discovery, path selection and indexing. A duration such as '10m' or a number of
+    seconds; default 10m."""
 
 
 @dataclass(kw_only=True)
@@ -588,10 +588,10 @@ class Connector(DataPlatformResource, module="ardent", name="Connector"):
 
 @dataclass(kw_only=True)
 class JobTimeoutsArgs:
-    """How long each operation may take before the provider gives up."""
+    """How long an Ardent job's run may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
-    """How long the run may take: a duration like `'50m'` or seconds (default 50m, as the official client)."""
+    """The whole run of the job's `message`. A duration such as '50m' or a number of seconds; default 50m."""
 
 
 @dataclass(kw_only=True)
@@ -605,7 +605,7 @@ class JobArgs:
     triggers: pulumi.Input[Any] | None = None
     """Any values; when they change the job is re-run (replaced)."""
     timeouts: pulumi.Input[JobTimeoutsArgs] | None = None
-    """`create` bounds the whole run (default 50m); `delete` is unused."""
+    """Operation timeouts (`create`)."""
 
 
 class Job(DataPlatformResource, module="ardent", name="Job"):

@@ -53,12 +53,12 @@ class ClusterSkuArgs:
 
 @dataclass(kw_only=True)
 class ClusterTimeoutsArgs:
-    """How long each operation may take before the provider gives up."""
+    """How long each operation on an Eloq cluster may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
-    """Until the cluster is `available`: a duration like `'20m'` or seconds (default 20m)."""
+    """Until the cluster is `available`. A duration such as '20m' or a number of seconds; default 20m."""
     delete: pulumi.Input[str | float] | None = None
-    """Until the cluster is gone: a duration like `'20m'` or seconds (default 20m)."""
+    """Until the cluster is gone. A duration such as '20m' or a number of seconds; default 20m."""
 
 
 @dataclass(kw_only=True)
@@ -160,7 +160,33 @@ def get_skus(
     module: Literal["eloqkv", "eloqdoc"] = "eloqkv",
     cloud: Literal["aws", "gcp"] = "aws",
 ) -> list[Sku]:
-    """The SKUs of the caller's plan that match; credentials as for the provider (config, then environment)."""
+    """The SKUs of the caller's plan that match; credentials as for the provider (config, then environment).
+
+    A SKU's `sku_id` can be given to a cluster as `sku_id`; `sku=ClusterSkuArgs(...)` makes the cluster look
+    one up itself when it is created.
+
+    Args:
+        type: Serverless or dedicated capacity.
+        module: The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible).
+        cloud: The cloud the SKUs run in.
+
+    Returns:
+        The matching SKUs of the plan, in Eloq's order; empty when none matches.
+
+    Raises:
+        ValueError: `eloq:apiKey` is set neither in the stack config nor as `ELOQ_API_KEY`.
+        AuthenticationError: Eloq refused the API key (401).
+        APIStatusError: Eloq answered with another error status, or with a body that is not a SKU list.
+        APIConnectionError: Eloq could not be reached at `eloq:baseUrl`, after retries.
+
+    Example:
+        import pulumi
+        from pulumi_dataplatforms import eloq
+
+        skus = eloq.get_skus(type="dedicated", module="eloqdoc", cloud="aws")
+        pulumi.export("skus", [sku.sku_name for sku in skus])
+        cluster = eloq.Cluster("docs", region="us-west-1", sku_id=skus[0].sku_id)
+    """
     from pulumi_dataplatforms_provider.eloq.client import EloqClient
 
     stack_config = {s.key: value for s in SETTINGS if (value := get_config(s.key)) is not None}

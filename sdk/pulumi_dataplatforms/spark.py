@@ -26,19 +26,41 @@ from ._resource import DataPlatformResource
 if TYPE_CHECKING:
     from pulumi_dataplatforms_provider.spark.client import SparkClient
 
-__all__ = ["Folder", "FolderArgs", "Service", "ServiceArgs", "TimeoutsArgs", "client", "execute"]
+__all__ = [
+    "Folder",
+    "FolderArgs",
+    "FolderTimeoutsArgs",
+    "Service",
+    "ServiceArgs",
+    "ServiceTimeoutsArgs",
+    "client",
+    "execute",
+]
 
 
 @dataclass(kw_only=True)
-class TimeoutsArgs:
-    """How long each operation may take before the provider gives up."""
+class FolderTimeoutsArgs:
+    """How long creating a Spark folder may take before the provider gives up."""
 
     create: pulumi.Input[str | float] | None = None
-    """How long a create may take: a duration like `'10m'` or seconds (default 2m for a folder, 10m for a service)."""
+    """The create, including the retries and the look-ups that make it happen exactly once. A duration such as
+    '2m' or a number of seconds; default 2m."""
+
+
+@dataclass(kw_only=True)
+class ServiceTimeoutsArgs:
+    """How long each operation on a Spark service may take before the provider gives up."""
+
+    create: pulumi.Input[str | float] | None = None
+    """Upload, compile and publish of the first version. A duration such as '10m' or a number of seconds; default
+    10m."""
     update: pulumi.Input[str | float] | None = None
-    """How long publishing a changed workbook may take (services only; default 10m)."""
-    delete: pulumi.Input[str | float] | None = None
-    """Not used: a delete is a single call."""
+    """Upload, compile and publish of a changed workbook as a new version. A duration such as '10m' or a number of
+    seconds; default 10m."""
+
+
+#: The name of `ServiceTimeoutsArgs` before folders and services had timeouts types of their own.
+TimeoutsArgs = ServiceTimeoutsArgs
 
 
 @dataclass(kw_only=True)
@@ -59,8 +81,8 @@ class FolderArgs:
     """Path of a cover image file; a changed file is uploaded again."""
     adopt_existing: pulumi.Input[bool] | None = None
     """Manage a folder that already has this name instead of failing."""
-    timeouts: pulumi.Input[TimeoutsArgs] | None = None
-    """Operation timeouts."""
+    timeouts: pulumi.Input[FolderTimeoutsArgs] | None = None
+    """Operation timeouts (`create`)."""
 
 
 class Folder(DataPlatformResource, module="spark", name="Folder"):
@@ -122,7 +144,7 @@ class ServiceArgs:
     """Effective end of versions published from now on (ISO 8601)."""
     adopt_existing: pulumi.Input[bool] | None = None
     """Publish onto a service that already exists instead of failing."""
-    timeouts: pulumi.Input[TimeoutsArgs] | None = None
+    timeouts: pulumi.Input[ServiceTimeoutsArgs] | None = None
     """Operation timeouts (upload + compile + publish for create and update)."""
 
 
@@ -180,7 +202,28 @@ class Service(DataPlatformResource, module="spark", name="Service"):
 
 
 def client() -> SparkClient:
-    """A Spark client from the stack config, then the environment (as the provider resolves them)."""
+    """A Spark client from the stack config, then the environment (as the provider resolves them).
+
+    The client covers folders, services, versions and execution; close it with `close()` when done. Creating
+    it sends no request: OAuth2 client credentials fetch their token on the first call.
+
+    Returns:
+        A new `SparkClient` for the configured endpoint, tenant and credentials (OAuth2 client credentials,
+        else the API key, else the bearer token).
+
+    Raises:
+        SparkConfigError: The settings name no endpoint (`spark:baseUrl`, or `spark:env` with `spark:tenant`),
+            no tenant, a base URL that is not http(s), or no credentials.
+
+    Example:
+        from pulumi_dataplatforms import spark
+
+        api = spark.client()
+        try:
+            folders = [folder.name for folder in api.find_folders()]
+        finally:
+            api.close()
+    """
     from pulumi_dataplatforms_provider.spark.client import SparkClient, choose_auth, resolve_endpoint
 
     stack_config: dict[str, str] = {}
@@ -229,6 +272,33 @@ def execute(
 
     Inside a program, call it from `apply` once the service exists, e.g.
     `quote.version.apply(lambda _: spark.execute("pricing", "quote", {"qty": 3}))`.
+
+    Args:
+        folder: The folder that holds the service.
+        service: The service's name.
+        inputs: A dict runs one record on the v3 API: inputs by name (the workbook's `Xinput_` names), those
+            left out taking the workbook's values. A list of such dicts runs every record in one v4 batch call.
+            None runs one record with the workbook's values.
+        version: The semantic version to run, e.g. `0.2.0`; the latest when unset. A batch ignores it.
+        version_id: The uuid of the version to run (a service's `version_id` output); the latest when unset.
+
+    Returns:
+        For a dict of inputs (or None): the record's outputs by name (the workbook's `Xoutput_` names).
+        For a list: one such dict per record, in the order of the records.
+
+    Raises:
+        SparkConfigError: The settings name no endpoint, no tenant or no credentials (as for `client()`).
+        NotFoundError: The folder, the service or the version does not exist (404).
+        APIStatusError: Spark answered with another error status, e.g. inputs it rejects.
+        APIConnectionError: Spark could not be reached at `spark:baseUrl`, after retries.
+
+    Example:
+        import pulumi
+        from pulumi_dataplatforms import spark
+
+        quote = spark.Service("quote", folder="pricing", file="models/quote.xlsx")
+        net = quote.version_id.apply(lambda v: spark.execute("pricing", "quote", {"qty": 40}, version_id=v)["net"])
+        pulumi.export("net", net)
     """
     spark = client()
     try:

@@ -22,7 +22,7 @@ from ..base import auto_name, is_auto_named
 from ..checking import field, is_unknown, validate
 from ..core import APIConnectionError, APIStatusError, RateLimitError, ServerError
 from ..spec import ResourceSpec
-from ..timeouts import Deadline, Timeouts
+from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import ArdentClient
 from .fields import NonEmpty
 from .models import Connector
@@ -30,8 +30,13 @@ from .provider_base import ArdentProvider
 
 INPUT_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths", "timeouts")
 REPLACE_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths")
-DEFAULT_CREATE_SECONDS = 10 * 60.0
 LIST_UNSUPPORTED = (404, 405, 501)
+
+
+class ConnectorTimeouts(OperationTimeouts):
+    """How long creating an Ardent connector may take before the provider gives up."""
+
+    create: str | float | None = timeout("10m", "The whole create: POST, discovery, path selection and indexing.")
 
 
 class ConnectorInputs(pydantic.BaseModel):
@@ -66,10 +71,10 @@ class ConnectorInputs(pydantic.BaseModel):
         "Paths to index, e.g. `['public.users']`; omitted indexes what discovery finds. Changing it replaces.",
         "Give a list of paths such as ['public.users'].",
     )
-    timeouts: Timeouts | None = field(None, "Operation timeouts (`create`).", "Give {'create': '10m'}.")
+    timeouts: ConnectorTimeouts | None = field(None, "Operation timeouts (`create`).", "Give {'create': '10m'}.")
 
-    def timeout(self, operation: str, default: float) -> float:
-        return (self.timeouts or Timeouts()).seconds(operation, default)
+    def timeout(self, operation: str) -> float:
+        return (self.timeouts or ConnectorTimeouts()).seconds(operation)
 
 
 class ConnectorOutputs(pydantic.BaseModel):
@@ -117,7 +122,7 @@ class ConnectorProvider(ArdentProvider):
         inputs = ConnectorInputs.model_validate(_user_inputs(props))
         name = str(props["name"])
         client = self.client()
-        deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
+        deadline = Deadline(inputs.timeout("create"))
         connector = self._create_once(client, inputs, name, deadline, is_auto_named(props))
         try:
             client.discover_connector(connector.id)

@@ -20,14 +20,20 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from ..base import auto_uuid
 from ..checking import field, is_unknown, validate
 from ..spec import ResourceSpec
-from ..timeouts import Deadline, Timeouts
+from ..timeouts import Deadline, OperationTimeouts, timeout
 from .fields import NonEmpty
 from .provider_base import ArdentProvider
 
 INPUT_KEYS = ("message", "safeMode", "triggers", "timeouts")
 REPLACE_KEYS = ("message", "safeMode", "triggers")
 TOKEN_KEY = "runToken"
-DEFAULT_CREATE_SECONDS = 50 * 60.0  # the official client's own HTTP timeout
+
+
+class JobTimeouts(OperationTimeouts):
+    """How long an Ardent job's run may take before the provider gives up."""
+
+    # 50m: the official client's own HTTP timeout for a job.
+    create: str | float | None = timeout("50m", "The whole run of the job's `message`.")
 
 
 class JobInputs(pydantic.BaseModel):
@@ -48,12 +54,10 @@ class JobInputs(pydantic.BaseModel):
     triggers: Any = field(
         None, "Any values; when they change the job is re-run (replaced).", "Give any JSON value, e.g. a map."
     )
-    timeouts: Timeouts | None = field(
-        None, "`create` bounds the whole run (default 50m); `delete` is unused.", "Give {'create': '30m'}."
-    )
+    timeouts: JobTimeouts | None = field(None, "Operation timeouts (`create`).", "Give {'create': '30m'}.")
 
-    def timeout(self, operation: str, default: float) -> float:
-        return (self.timeouts or Timeouts()).seconds(operation, default)
+    def timeout(self, operation: str) -> float:
+        return (self.timeouts or JobTimeouts()).seconds(operation)
 
 
 class JobOutputs(pydantic.BaseModel):
@@ -90,7 +94,7 @@ class JobProvider(ArdentProvider):
         inputs = JobInputs.model_validate(_user_inputs(props))
         token = str(props.get(TOKEN_KEY) or uuid.uuid4())
         client = self.client()
-        deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
+        deadline = Deadline(inputs.timeout("create"))
         job = client.create_job(inputs.message, f"{token}:create")
         pulumi.log.info(f"ardent job {job.id}: created; running")
         try:

@@ -20,7 +20,7 @@ from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, NotFoundError, PermissionDeniedError, ServerError
 from ..polling import WaitTimeoutError, wait_for
 from ..spec import ResourceSpec
-from ..timeouts import Deadline, Timeouts
+from ..timeouts import Deadline, OperationTimeouts, timeout
 from . import SETTINGS
 from .client import DEFAULT_ZONE, EloqClient
 from .models import CloudProvider, ClusterDescription, EloqModule, SkuType
@@ -28,8 +28,6 @@ from .models import CloudProvider, ClusterDescription, EloqModule, SkuType
 NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 READY = "available"
 FAILED = frozenset({"failed", "error", "create_failed", "creating_failed"})
-DEFAULT_CREATE_SECONDS = 20 * 60.0
-DEFAULT_DELETE_SECONDS = 20 * 60.0
 
 INPUT_KEYS = ("name", "region", "skuId", "sku", "zone", "adoptExisting", "timeouts")
 REPLACE_KEYS = ("name", "region", "skuId", "sku", "zone")
@@ -54,6 +52,13 @@ class SkuSelector(pydantic.BaseModel):
         "Give a SKU name from eloq.get_skus().",
         min_length=1,
     )
+
+
+class ClusterTimeouts(OperationTimeouts):
+    """How long each operation on an Eloq cluster may take before the provider gives up."""
+
+    create: str | float | None = timeout("20m", "Until the cluster is `available`.")
+    delete: str | float | None = timeout("20m", "Until the cluster is gone.")
 
 
 class ClusterInputs(pydantic.BaseModel):
@@ -97,14 +102,14 @@ class ClusterInputs(pydantic.BaseModel):
         alias="adoptExisting",
         strict=True,
     )
-    timeouts: Timeouts | None = field(
+    timeouts: ClusterTimeouts | None = field(
         None,
         "Operation timeouts (Pulumi's customTimeouts do not reach dynamic providers).",
         "Give {create, delete} durations such as '20m'.",
     )
 
-    def timeout(self, operation: str, default: float) -> float:
-        return (self.timeouts or Timeouts()).seconds(operation, default)
+    def timeout(self, operation: str) -> float:
+        return (self.timeouts or ClusterTimeouts()).seconds(operation)
 
 
 class ClusterOutputs(pydantic.BaseModel):
@@ -230,7 +235,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         inputs = ClusterInputs.model_validate(_user_inputs(props))
         name = str(props["name"])
         client = self.client()
-        deadline = Deadline(inputs.timeout("create", DEFAULT_CREATE_SECONDS))
+        deadline = Deadline(inputs.timeout("create"))
         sku_id = self._resolve_sku(client, inputs)
         auto_named = is_auto_named(props)
         owned = self._create_once(client, name, inputs, sku_id, deadline, auto_named)
@@ -334,7 +339,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         """Remove a cluster this create made but could not finish, so nothing is left behind."""
         pulumi.log.warn(f"eloq cluster {name}: create failed ({cause}); deleting the half-made cluster")
         try:
-            self._delete(client, name, Deadline(inputs.timeout("delete", DEFAULT_DELETE_SECONDS)))
+            self._delete(client, name, Deadline(inputs.timeout("delete")))
         except Exception as exc:
             raise RuntimeError(
                 f"eloq cluster {name}: create failed ({cause}) and the cluster could not be removed ({exc}); "
@@ -365,7 +370,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Wait for `available`, delete, wait until gone; already gone counts as done."""
         inputs = ClusterInputs.model_validate(_user_inputs(props))
-        self._delete(self.client(), cluster_name_of(id_), Deadline(inputs.timeout("delete", DEFAULT_DELETE_SECONDS)))
+        self._delete(self.client(), cluster_name_of(id_), Deadline(inputs.timeout("delete")))
 
     @staticmethod
     def _delete(client: EloqClient, name: str, deadline: Deadline) -> None:

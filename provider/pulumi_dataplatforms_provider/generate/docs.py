@@ -1,8 +1,9 @@
 """The reference docs (`docs/`), generated from the package schema.
 
-`docs/README.md` indexes the platforms and kinds, `docs/manifests.md` documents the manifest
+`docs/README.md` indexes the platforms, kinds and functions, `docs/manifests.md` documents the manifest
 format, and `docs/<platform>/<Name>.md` documents one resource: description, Python and
-manifest examples, inputs, outputs, the platform's config keys, adoption, and its types.
+manifest examples, inputs, outputs, the platform's config keys, adoption, and its types; it links the
+pages of its platform's functions (`functions.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from pulumi_dataplatforms._resource import snake
 
@@ -19,6 +21,9 @@ from .kinds import ANY, first_sentence, kind_of, referenced_type, type_name
 from .manifest_guide import GUIDE
 from .python_example import args_classes, python_program, sdk_class
 from .shortcodes import Example, split_description
+
+if TYPE_CHECKING:
+    from .functions import PublicFunction
 
 HEADER = "<!-- Generated from schema.json by `python -m pulumi_dataplatforms_provider.generate`; do not edit. -->\n\n"
 NO_IMPORT = "Dynamic resources cannot be imported with `pulumi import`."
@@ -98,13 +103,14 @@ def _name_cell(name: str) -> str:
 class _Page:
     """One resource page; collects the named types its properties use."""
 
-    def __init__(self, package_schema: dict[str, Any], token: str) -> None:
+    def __init__(self, package_schema: dict[str, Any], token: str, functions: Sequence[PublicFunction]) -> None:
         self.schema = package_schema
         self.types: dict[str, Any] = package_schema.get("types", {})
         self.token = token
         self.kind = kind_of(token)
         self.resource = package_schema["resources"][token]
         self.used: set[str] = set()
+        self.functions = [function for function in functions if function.module == self.kind.split("/")[0]]
 
     def type_text(self, prop: dict[str, Any]) -> str:
         """`string`, `list of [DatabaseArgs](#databaseargs)`, ... noting every named type used."""
@@ -138,7 +144,8 @@ class _Page:
         parts = [
             f"# {self.kind}",
             f"Python `pulumi_dataplatforms.{platform}.{name}` · schema token `{self.token}` · "
-            "[all resources](../README.md) · [manifest format](../manifests.md)",
+            "[all resources](../README.md) · [manifest format](../manifests.md)"
+            + _function_links(self.functions, platform),
             description,
             self._examples(examples),
             "## Inputs",
@@ -267,7 +274,13 @@ def _python_class(cls: type, spec: dict[str, Any]) -> str:
     return text + "."
 
 
-def _index(package_schema: dict[str, Any]) -> str:
+def _function_links(functions: Sequence[PublicFunction], platform: str) -> str:
+    """` · functions [`get_skus`](functions/get_skus.md)` on a resource page of a platform with functions."""
+    links = [f"[`{function.name}`]({function.page.removeprefix(platform + '/')})" for function in functions]
+    return " · functions " + ", ".join(links) if links else ""
+
+
+def _index(package_schema: dict[str, Any], functions: Sequence[PublicFunction]) -> str:
     resources: dict[str, Any] = package_schema["resources"]
     parts = [
         "# pulumi-dataplatforms reference",
@@ -275,6 +288,11 @@ def _index(package_schema: dict[str, Any]) -> str:
         "Each resource can be declared in a Python program (`pulumi_dataplatforms.<platform>.<Name>`) or in a "
         "YAML manifest (`kind: <platform>/<Name>`, see [the manifest format](manifests.md)).",
     ]
+    if functions:
+        parts.append(
+            "A platform's functions (`pulumi_dataplatforms.<platform>.<function>`, listed after its resources) are "
+            "helpers a Python program calls itself; they read the platform's config keys in the program's process."
+        )
     for platform in PLATFORMS:
         tokens = [token for token in resources if token.split(":")[1] == platform.name]
         if not tokens:
@@ -292,13 +310,15 @@ def _index(package_schema: dict[str, Any]) -> str:
         ]
         config = "Config keys: " + ", ".join(f"`{key}`" for key in keys) + "." if keys else ""
         parts += [f"## {platform.display_name}", _table(["Kind", "Python", "Description"], rows)]
+        calls = [[f"[{f.name}]({f.page})", f"`{f.call()}`", f.summary] for f in functions if f.module == platform.name]
+        parts += [_table(["Function", "Python", "Description"], calls)] if calls else []
         parts += [config] if config else []
     return HEADER + "\n\n".join(parts) + "\n"
 
 
-def reference_docs(package_schema: dict[str, Any]) -> dict[str, str]:
-    """Every page, by its path under `docs/`."""
-    pages = {"README.md": _index(package_schema), "manifests.md": HEADER + GUIDE}
+def reference_docs(package_schema: dict[str, Any], functions: Sequence[PublicFunction]) -> dict[str, str]:
+    """The index, the manifest guide and every resource page, by path under `docs/`; pages link `functions`."""
+    pages = {"README.md": _index(package_schema, functions), "manifests.md": HEADER + GUIDE}
     for token in package_schema["resources"]:
-        pages[f"{kind_of(token)}.md"] = _Page(package_schema, token).render()
+        pages[f"{kind_of(token)}.md"] = _Page(package_schema, token, functions).render()
     return dict(sorted(pages.items()))

@@ -1,6 +1,7 @@
 """The generated files as a whole: render them, compare them with a checkout, write them.
 
-`schema.json` is rendered first; `manifest.schema.json` and `docs/` are functions of its text.
+`schema.json` is rendered first; `manifest.schema.json` and `docs/` are functions of its text, and of the
+SDK's public functions, whose pages are `docs/<platform>/functions/<name>.md`.
 `docs/` belongs to the generator: a file there that it does not generate is extra.
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from .. import schema
 from .docs import reference_docs
+from .functions import function_pages, public_functions
 from .manifest_schema import manifest_schema
 
 DOCS = "docs"
@@ -24,7 +26,9 @@ def generated_files() -> dict[str, str]:
         "schema.json": schema_text,
         "manifest.schema.json": json.dumps(manifest_schema(package_schema), indent=2) + "\n",
     }
-    files.update({f"{DOCS}/{path}": text for path, text in reference_docs(package_schema).items()})
+    functions = public_functions()
+    pages = {**reference_docs(package_schema, functions), **function_pages(functions)}
+    files.update({f"{DOCS}/{path}": text for path, text in sorted(pages.items())})
     return files
 
 

@@ -20,12 +20,11 @@ from ..base import auto_name, created_within, is_auto_named
 from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, ServerError
 from ..spec import ResourceSpec
-from ..timeouts import Deadline, Timeouts
+from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import SparkClient
 from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
 from .models import FolderInfo
 
-DEFAULT_CREATE_SECONDS = 120.0
 INPUT_KEYS = (
     "name",
     "description",
@@ -39,6 +38,14 @@ INPUT_KEYS = (
 )
 REPLACE_KEYS = ("name",)
 UPDATE_KEYS = ("description", "category", "startDate", "launchDate", "coverImageHash")
+
+
+class FolderTimeouts(OperationTimeouts):
+    """How long creating a Spark folder may take before the provider gives up."""
+
+    create: str | float | None = timeout(
+        "2m", "The create, including the retries and the look-ups that make it happen exactly once."
+    )
 
 
 class FolderInputs(pydantic.BaseModel):
@@ -90,9 +97,7 @@ class FolderInputs(pydantic.BaseModel):
         alias="adoptExisting",
         strict=True,
     )
-    timeouts: Timeouts | None = field(
-        None, "Operation timeouts.", "Give {create, update, delete} durations such as '2m'."
-    )
+    timeouts: FolderTimeouts | None = field(None, "Operation timeouts (`create`).", "Give {'create': '2m'}.")
 
     @pydantic.field_validator("start_date", "launch_date")
     @classmethod
@@ -175,7 +180,7 @@ class FolderProvider(SparkProvider):
         inputs = FolderInputs.model_validate(_user_inputs(props))
         name = str(props["name"])
         client = self.client()
-        deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
+        deadline = Deadline((inputs.timeouts or FolderTimeouts()).seconds("create"))
         folder = self._create_once(client, name, inputs, deadline, is_auto_named(props))
         if inputs.cover_image:
             client.upload_cover(

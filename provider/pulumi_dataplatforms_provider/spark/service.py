@@ -23,11 +23,10 @@ from ..base import auto_name, created_within, is_auto_named
 from ..checking import ENGINE_KEYS, field, is_unknown, validate
 from ..core import APIConnectionError, ConflictError, NotFoundError, ServerError
 from ..spec import ResourceSpec
-from ..timeouts import Deadline, Timeouts
+from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import SparkClient
 from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
 
-DEFAULT_CREATE_SECONDS = 10 * 60.0
 INPUT_KEYS = (
     "folder",
     "name",
@@ -44,6 +43,13 @@ INPUT_KEYS = (
 )
 REPLACE_KEYS = ("folder", "name")
 PUBLISH_KEYS = ("fileHash",)
+
+
+class ServiceTimeouts(OperationTimeouts):
+    """How long each operation on a Spark service may take before the provider gives up."""
+
+    create: str | float | None = timeout("10m", "Upload, compile and publish of the first version.")
+    update: str | float | None = timeout("10m", "Upload, compile and publish of a changed workbook as a new version.")
 
 
 class ServiceInputs(pydantic.BaseModel):
@@ -101,10 +107,10 @@ class ServiceInputs(pydantic.BaseModel):
         alias="adoptExisting",
         strict=True,
     )
-    timeouts: Timeouts | None = field(
+    timeouts: ServiceTimeouts | None = field(
         None,
         "Operation timeouts (upload + compile + publish for create and update).",
-        "Give {create, update, delete} durations such as '10m'.",
+        "Give {create, update} durations such as '10m'.",
     )
 
     @pydantic.field_validator("tags")
@@ -191,7 +197,7 @@ class ServiceProvider(SparkProvider):
         inputs = ServiceInputs.model_validate(_user_inputs(props))
         folder, name = inputs.folder, str(props["name"])
         client = self.client()
-        deadline = Deadline((inputs.timeouts or Timeouts()).seconds("create", DEFAULT_CREATE_SECONDS))
+        deadline = Deadline((inputs.timeouts or ServiceTimeouts()).seconds("create"))
         existed = client.service_exists(folder, name)
         auto_named = is_auto_named(props)
         left = self._left_by_interrupted_create(client, inputs, name, deadline, auto_named) if existed else "no"
@@ -344,7 +350,7 @@ class ServiceProvider(SparkProvider):
         client = self.client()
         engine = {k: v for k, v in news.items() if k in ENGINE_KEYS}
         if any(olds.get(k) != news.get(k) for k in PUBLISH_KEYS):
-            deadline = Deadline((inputs.timeouts or Timeouts()).seconds("update", DEFAULT_CREATE_SECONDS))
+            deadline = Deadline((inputs.timeouts or ServiceTimeouts()).seconds("update"))
             self._publish(client, inputs, name, deadline)
             outs = self._outputs(client, folder, name)
         else:
