@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 
 from pulumi_dataplatforms._resource import DataPlatformResource, camel
-from pulumi_dataplatforms_provider import registry, schema
+from pulumi_dataplatforms_provider import registry
+from pulumi_dataplatforms_provider.generate import package_schema as schema
 
 ROOT = Path(__file__).resolve().parent.parent
 METASCHEMA = ROOT.parent / "shared" / "pulumi" / "package-metaschema.json"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import schema
+from . import package_schema as schema
 from .docs import reference_docs
 from .functions import function_pages, public_functions
 from .manifest_schema import manifest_schema

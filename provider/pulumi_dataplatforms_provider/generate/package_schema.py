@@ -1,6 +1,6 @@
 """Generate the Pulumi package schema (`schema.json`) from the resource specs.
 
-    python -m pulumi_dataplatforms_provider.schema > schema.json   # what `make schema` runs
+    python -m pulumi_dataplatforms_provider.generate   # writes it, with the docs and the manifest schema
 
 Property types, descriptions and enums come from each resource's pydantic models; replace
 and secret flags from its spec; config variables from the platform settings. Each resource's
@@ -10,12 +10,11 @@ description ends with its example manifest, in the shortcodes Pulumi's docs gene
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
-from .generate.shortcodes import with_example
-from .registry import PLATFORMS
-from .spec import ResourceSpec
+from ..registry import PLATFORMS
+from ..spec import ResourceSpec
+from .shortcodes import with_example
 
 PACKAGE = "dataplatforms"
 VERSION = "0.1.0"
@@ -146,7 +145,3 @@ def build_schema() -> dict[str, Any]:
 
 def render() -> str:
     return json.dumps(build_schema(), indent=2) + "\n"
-
-
-if __name__ == "__main__":
-    sys.stdout.write(render())
