@@ -110,7 +110,7 @@ TARGETS: tuple[Target, ...] = (
     Target(f"{EMULATOR}/services/aerostack/security.py", "emulator-auth"),
     Target(f"{EMULATOR}/services/ardent/routes.py", "emulator-auth", ("build_router.caller",)),
     Target(f"{EMULATOR}/services/eloq/routes.py", "emulator-auth", ("build_router.caller", "build_router.scoped")),
-    Target(f"{EMULATOR}/services/spark/routes.py", "emulator-auth", ("build_router.caller",)),
+    Target(f"{EMULATOR}/services/spark/routes/common.py", "emulator-auth", ("caller",)),
     Target(f"{EMULATOR}/services/aerostack/routes.py", "emulator-auth", ("build_router.caller",)),
     Target(
         f"{EMULATOR}/services/eloq/backend.py", "emulator-auth", ("EloqBackend.authenticate", "EloqBackend.check_scope")

@@ -3,13 +3,12 @@
 One database file, WAL journal, ``synchronous=FULL``: a write that returned has been fsynced and
 survives ``kill -9``. One connection guarded by a re-entrant lock, so handlers running in
 uvicorn's thread pool can share it. Services get a JSON-document table keyed by
-``(service, collection, key)`` and may create their own tables with :meth:`Store.ensure_table`.
+``(service, collection, key)``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -30,13 +29,7 @@ CREATE TABLE IF NOT EXISTS documents (
     updated_at REAL NOT NULL,
     UNIQUE (service, collection, key)
 );
-CREATE TABLE IF NOT EXISTS service_tables (
-    name TEXT PRIMARY KEY,
-    service TEXT NOT NULL
-);
 """
-
-_TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Record(NamedTuple):
@@ -145,33 +138,16 @@ class Store:
             ).fetchall()
         return Page([Record(row["key"], _load(row["doc"])) for row in rows], total)
 
-    def ensure_table(self, service: str, name: str, ddl: str) -> None:
-        """Run ``ddl`` (a ``CREATE TABLE IF NOT EXISTS`` script) and record ``name`` as the service's.
-
-        The name must start with ``<service>_``. Owned tables are emptied by :meth:`clear` and
-        included in :meth:`dump`.
-        """
-        if not _TABLE_NAME.match(name) or not name.startswith(f"{service}_"):
-            raise ValueError(f"table name {name!r} must be lower-case and start with {service!r}_")
-        self._script(ddl)
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO service_tables (name, service) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                (name, service),
-            )
-
     def clear(self, service: str | None = None) -> None:
-        """Delete every document and owned-table row, of one service or of all."""
+        """Delete every document, of one service or of all."""
         with self.transaction() as conn:
-            for table in self._tables(conn, service):
-                conn.execute(f'DELETE FROM "{table}"')
             if service is None:
                 conn.execute("DELETE FROM documents")
             else:
                 conn.execute("DELETE FROM documents WHERE service = ?", (service,))
 
     def dump(self, service: str) -> dict[str, Any]:
-        """Return ``{collection: {key: doc}}`` plus ``{"tables": {name: [row...]}}`` if any."""
+        """Return ``{collection: {key: doc}}``."""
         out: dict[str, Any] = {}
         with self.transaction() as conn:
             rows = conn.execute(
@@ -179,12 +155,6 @@ class Store:
             ).fetchall()
             for row in rows:
                 out.setdefault(row["collection"], {})[row["key"]] = _load(row["doc"])
-            tables = {
-                table: [dict(r) for r in conn.execute(f'SELECT * FROM "{table}"').fetchall()]
-                for table in self._tables(conn, service)
-            }
-        if tables:
-            out["tables"] = tables
         return out
 
     def close(self) -> None:
@@ -198,14 +168,6 @@ class Store:
             if self._depth:
                 raise RuntimeError("DDL cannot run inside Store.transaction()")
             self._conn.executescript(sql)
-
-    @staticmethod
-    def _tables(conn: sqlite3.Connection, service: str | None) -> list[str]:
-        if service is None:
-            rows = conn.execute("SELECT name FROM service_tables").fetchall()
-        else:
-            rows = conn.execute("SELECT name FROM service_tables WHERE service = ?", (service,)).fetchall()
-        return [str(r["name"]) for r in rows]
 
 
 def _load(text: str) -> Doc:

@@ -1,8 +1,7 @@
 """The service registry: every emulated platform, one :class:`ServiceSpec` each.
 
 Adding a platform = one package under ``services/`` exporting ``SPEC`` plus one line in
-:data:`SERVICES`. Platforms not emulated yet are declared with :func:`declared` so that
-``dataplatforms-emulator env`` already prints their base URL and development credentials.
+:data:`SERVICES`.
 """
 
 from __future__ import annotations
@@ -27,20 +26,8 @@ __all__ = [
     "ServiceContext",
     "ServiceError",
     "ServiceSpec",
-    "declared",
     "render_plain_error",
-    "service_for_path",
 ]
-
-
-def declared(name: str, prefix: str, base_url_var: str, base_path: str, **credentials: str) -> ServiceSpec:
-    """A platform whose routes do not exist yet: only its env exports (base URL + credentials)."""
-
-    def exports(root: str) -> dict[str, str]:
-        return {base_url_var: root + base_path, **credentials}
-
-    return ServiceSpec(name=name, prefix=prefix, env_exports=exports)
-
 
 SERVICES: list[ServiceSpec] = [
     ELOQ,
@@ -48,9 +35,3 @@ SERVICES: list[ServiceSpec] = [
     SPARK,
     AEROSTACK,
 ]
-
-
-def service_for_path(path: str, services: list[ServiceSpec] | None = None) -> ServiceSpec | None:
-    """The service whose prefix contains ``path`` (longest prefix wins)."""
-    owners = [s for s in (SERVICES if services is None else services) if s.owns(path)]
-    return max(owners, key=lambda s: len(s.prefix), default=None)

@@ -324,11 +324,6 @@ class SparkClient:
         body = self._ok(self._call("GET", self._v3(f"{self.loc(folder, service)}/exists")))
         return bool((body.get("response_data") or {}).get("is_exists") is True)
 
-    def list_services(self, folder: str) -> list[dict[str, Any]]:
-        body = {"page": 1, "pageSize": 100, "search": [], "sort": "name1"}
-        url = self._v1(f"product/{quote(folder, safe='')}/engines")
-        return list(self._ok(self._call("POST", url, idempotent=True, json=body)).get("data") or [])
-
     def upload(
         self,
         folder: str,
