@@ -269,3 +269,17 @@ def test_spark_token_endpoint_refuses_wrong_client_credentials(emulator: Emulato
     response = httpx.post(url, data=form, timeout=10)
     assert response.status_code in (400, 401)
     assert response.json()["error"]
+
+
+def test_every_route_has_its_template_recorded_for_request_counts_and_faults() -> None:
+    """Faults and request counts match by route template: a route the app serves without one escapes both."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        app = create_app(Settings(data_dir=Path(data_dir)))
+        try:
+            recorded = {template for _, template, _ in app.route_templates}
+            prefixes = tuple(spec.prefix for spec in SERVICES) + ("/_admin",)
+            served = {str(c.path) for c in iter_route_contexts(app.routes) if str(c.path).startswith(prefixes)}
+        finally:
+            app.store.close()
+    assert served - recorded == set()
+    assert {"/aerostack/v1/cache/get", "/aerostack/files/{tenant}/{key:path}"} <= recorded

@@ -87,12 +87,16 @@ class EmulatorApp(FastAPI):
         self._body_limits: list[tuple[re.Pattern[str], frozenset[str], int]] | None = None
 
     def mount_router(self, router: APIRouter, prefix: str = "") -> None:
-        """``include_router`` that also records the routes' path templates (for request counts)."""
+        """``include_router`` that also records the routes' path templates (request counts, fault matching).
+
+        The router must be flat: a router included into it would hide its routes' templates.
+        """
         for route in router.routes:
-            if isinstance(route, APIRoute):
-                template = prefix + route.path
-                regex, _, _ = compile_path(template)
-                self.route_templates.append((regex, template, frozenset(route.methods or ())))
+            if not isinstance(route, APIRoute):
+                raise TypeError(f"mount_router: {route!r} is not a route; add routes to one flat router")
+            template = prefix + route.path
+            regex, _, _ = compile_path(template)
+            self.route_templates.append((regex, template, frozenset(route.methods or ())))
         self.include_router(router, prefix=prefix)
 
     def template_for(self, method: str, path: str) -> str:

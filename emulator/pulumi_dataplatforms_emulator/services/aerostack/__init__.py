@@ -8,10 +8,9 @@ from fastapi import APIRouter
 
 from ..spec import ServiceContext, ServiceSpec
 from .backend import DEFAULT_API_KEY, AerostackBackend
-from .routes import build_admin_router, build_files_router, build_router, render_error
+from .routes import API_PATH, add_files_route, build_admin_router, build_router, render_error
 
 PREFIX = "/aerostack"
-API_PATH = "/v1"
 
 _backends: dict[int, AerostackBackend] = {}
 
@@ -27,9 +26,8 @@ def env_exports(root: str) -> dict[str, str]:
 
 def router_factory(ctx: ServiceContext) -> APIRouter:
     backend = backend_for(ctx)
-    router = APIRouter()
-    router.include_router(build_router(ctx, backend), prefix=API_PATH)
-    router.include_router(build_files_router(backend))
+    router = build_router(ctx, backend)
+    add_files_route(router, backend)
     return router
 
 

@@ -22,6 +22,9 @@ from ..bodies import MAX_UPLOAD_SIZE, Name
 from ..spec import ServiceContext
 from .backend import AerostackBackend, AerostackError
 
+#: Where the API lives under the platform prefix (the object URLs of `add_files_route` do not).
+API_PATH = "/v1"
+
 api_key_header = APIKeyHeader(name="X-Aerostack-Key", auto_error=False, description="The raw API key.")
 CODES = {400: "VALIDATION_ERROR", 401: "AUTH_INVALID_KEY", 429: "RATE_LIMIT_EXCEEDED"}
 #: Longest ttl, delay or clock step in seconds (about 68 years: datetimes stay in range).
@@ -142,42 +145,44 @@ def build_router(ctx: ServiceContext, backend: AerostackBackend) -> APIRouter:
 
     Tenant = Annotated[str, Depends(caller)]
 
-    @router.post("/ai/chat", summary="Deterministic labelled answer (no model)")
+    @router.post(API_PATH + "/ai/chat", summary="Deterministic labelled answer (no model)")
     def ai_chat(_: Tenant, body: ChatBody) -> JSONResponse:
         messages = [m.model_dump(exclude_none=True) for m in body.messages]
         return _ok({"response": backend.chat(messages, body.model)})
 
-    @router.post("/auth/signup", summary="Create a user (201)")
+    @router.post(API_PATH + "/auth/signup", summary="Create a user (201)")
     def auth_signup(tenant: Tenant, body: SignupBody) -> JSONResponse:
         return _ok(backend.signup(tenant, body.email, body.password, body.name, body.metadata), 201)
 
-    @router.post("/auth/signin", summary="Sign a user in")
+    @router.post(API_PATH + "/auth/signin", summary="Sign a user in")
     def auth_signin(tenant: Tenant, body: SigninBody) -> JSONResponse:
         return _ok(backend.signin(tenant, body.email, body.password))
 
-    @router.post("/cache/get", summary="Read a cache entry")
+    @router.post(API_PATH + "/cache/get", summary="Read a cache entry")
     def cache_get(tenant: Tenant, body: CacheGetBody) -> JSONResponse:
         return _ok(backend.cache_get(tenant, body.key))
 
-    @router.post("/cache/set", summary="Write a cache entry (ttl in seconds)")
+    @router.post(API_PATH + "/cache/set", summary="Write a cache entry (ttl in seconds)")
     def cache_set(tenant: Tenant, body: CacheSetBody) -> JSONResponse:
         backend.cache_set(tenant, body.key, body.value, body.ttl)
         return _ok({"success": True})
 
-    @router.post("/db/query", summary="Run one SQL statement on the caller's SQLite database")
+    @router.post(API_PATH + "/db/query", summary="Run one SQL statement on the caller's SQLite database")
     def db_query(tenant: Tenant, body: QueryBody) -> JSONResponse:
         return _ok(backend.db_query(tenant, body.sql, body.params or []))
 
-    @router.post("/queue/enqueue", summary="Persist a job (201)")
+    @router.post(API_PATH + "/queue/enqueue", summary="Persist a job (201)")
     def queue_enqueue(tenant: Tenant, body: EnqueueBody) -> JSONResponse:
         return _ok({"jobId": backend.enqueue(tenant, body.type, body.data, body.delay), "success": True}, 201)
 
-    @router.post("/services/invoke", summary="Call a service registered through the admin API")
+    @router.post(API_PATH + "/services/invoke", summary="Call a service registered through the admin API")
     def services_invoke(tenant: Tenant, body: InvokeBody) -> JSONResponse:
         return _ok({"result": backend.invoke(tenant, body.service_name, body.data), "success": True})
 
     @router.post(
-        "/storage/upload", summary="Store a multipart upload under the data dir", max_body_size=MAX_UPLOAD_SIZE
+        API_PATH + "/storage/upload",
+        summary="Store a multipart upload under the data dir",
+        max_body_size=MAX_UPLOAD_SIZE,
     )
     async def storage_upload(tenant: Tenant, request: Request, form: Annotated[UploadForm, Form()]) -> JSONResponse:
         key, upload = form.key, form.file
@@ -191,16 +196,13 @@ def build_router(ctx: ServiceContext, backend: AerostackBackend) -> APIRouter:
     return router
 
 
-def build_files_router(backend: AerostackBackend) -> APIRouter:
-    """Public, unauthenticated object URLs (as a CDN would serve them)."""
-    router = APIRouter(tags=["aerostack"], route_class=AerostackRoute)
+def add_files_route(router: APIRouter, backend: AerostackBackend) -> None:
+    """Public, unauthenticated object URLs (as a CDN would serve them), outside the API path."""
 
     @router.get("/files/{tenant}/{key:path}", summary="Download an uploaded object")
     def download(tenant: str, key: str) -> FileResponse:
         path, doc = backend.object(tenant, key)
         return FileResponse(path, media_type=doc["content_type"])
-
-    return router
 
 
 def build_admin_router(backend: AerostackBackend) -> APIRouter:
