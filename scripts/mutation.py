@@ -171,12 +171,20 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         f"{PROVIDER}/eloq/cluster.py",
-        ("tests/test_retries_end_to_end.py", "tests/test_resource_properties.py", "tests/test_eloq_cluster.py"),
+        (
+            "tests/test_eloq_cluster_handler.py",
+            "tests/test_schema.py",
+            "tests/test_retries_end_to_end.py",
+            "tests/test_resource_properties.py",
+            "tests/test_eloq_cluster.py",
+        ),
     ),
     (
         f"{PROVIDER}/ardent/*.py",
         (
             "tests/test_ardent_check.py",
+            "tests/test_ardent_handlers.py",
+            "tests/test_schema.py",
             "tests/test_ardent_example.py",
             "tests/test_ardent_configs.py",
             "tests/test_ardent_faults.py",
@@ -187,6 +195,8 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         f"{PROVIDER}/spark/*.py",
         (
+            "tests/test_spark_handlers.py",
+            "tests/test_schema.py",
             "tests/test_spark_folder_takeover.py",
             "tests/test_retries_end_to_end.py",
             "tests/test_resource_properties.py",
@@ -196,6 +206,8 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         f"{PROVIDER}/aerostack/*.py",
         (
+            "tests/test_aerostack_handlers.py",
+            "tests/test_schema.py",
             "tests/test_retries_end_to_end.py",
             "tests/test_resource_properties.py",
             "tests/test_aerostack_resources.py",
@@ -273,11 +285,11 @@ PLANTED_BUGS: tuple[PlantedBug, ...] = (
     ),
     PlantedBug(
         "ardent-only-first-secret-input-secret",
-        f"{SDK}/ardent.py",
+        f"{SDK}/_resource.py",
         (
             (
-                "resource_name, args, opts, kwargs, secret_inputs)",
-                "resource_name, args, opts, kwargs, secret_inputs[:1])",
+                "        for name in secret_inputs:\n",
+                "        for name in secret_inputs[:1]:\n",
             ),
         ),
         (

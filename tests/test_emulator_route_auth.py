@@ -277,7 +277,7 @@ def test_every_route_has_its_template_recorded_for_request_counts_and_faults() -
         app = create_app(Settings(data_dir=Path(data_dir)))
         try:
             recorded = {template for _, template, _ in app.route_templates}
-            prefixes = tuple(spec.prefix for spec in SERVICES) + ("/_admin",)
+            prefixes = (*(spec.prefix for spec in SERVICES), "/_admin")
             served = {str(c.path) for c in iter_route_contexts(app.routes) if str(c.path).startswith(prefixes)}
         finally:
             app.store.close()

@@ -1,6 +1,7 @@
 """The generated files: current, valid, and agreeing with each other.
 
-`schema.json`, `manifest.schema.json` and `docs/` are regenerated and compared with the checkout
+`schema.json`, `manifest.schema.json`, `docs/` and the SDK's resource classes
+(`sdk/pulumi_dataplatforms/_generated/`) are regenerated and compared with the checkout
 (so CI fails when one is stale); the manifest JSON Schema is a valid schema that accepts every
 example in `schema.json` and rejects broken documents; every kind has its docs page; every Python
 example in the resource pages compiles and calls the SDK with arguments it has; every manifest example loads.
@@ -87,6 +88,29 @@ def test_the_command_writes_checks_and_removes_pages_it_does_not_make(
     assert main(root) == 0
     assert stale_files(tmp_path, generated_files()) == []
     assert not (tmp_path / "docs" / "old").exists()
+
+
+def test_the_check_covers_the_generated_sdk_modules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An edited or missing generated SDK module, or an extra one, is stale; the interpreter's caches are not."""
+    root = ["--root", str(tmp_path)]
+    assert main(root) == 0
+    package = tmp_path / "sdk" / "pulumi_dataplatforms" / "_generated"
+    edited = package / "eloq.py"
+    edited.write_text(edited.read_text().replace('_name_input = "name"', "_name_input = None"))
+    (package / "spark.py").unlink()
+    (package / "retired.py").write_text("# a platform that is gone\n")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "eloq.cpython-311.pyc").write_bytes(b"cache")
+    capsys.readouterr()
+    assert main(["--check", *root]) == 1
+    assert capsys.readouterr().out.splitlines()[:-1] == [
+        "sdk/pulumi_dataplatforms/_generated/eloq.py: out of date",
+        "sdk/pulumi_dataplatforms/_generated/spark.py: missing",
+        "sdk/pulumi_dataplatforms/_generated/retired.py: not generated",
+    ]
+    assert main(root) == 0
+    assert stale_files(tmp_path, generated_files()) == []
+    assert (package / "__pycache__" / "eloq.cpython-311.pyc").is_file()
 
 
 def test_manifest_schema_is_a_valid_json_schema() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -65,8 +66,10 @@ def test_every_schema_kind_is_a_loader_kind_an_sdk_class_and_a_docs_page() -> No
     assert sorted(kinds()) == KINDS
     for kind in KINDS:
         cls = kinds()[kind].sdk_class()
-        assert cls.__module__ == f"pulumi_dataplatforms.{kind.split('/')[0]}"
-        assert cls.__name__ == kind.split("/")[1]
+        platform, name = kind.split("/")
+        # Generated in pulumi_dataplatforms._generated.<platform>, public as pulumi_dataplatforms.<platform>.<Name>.
+        assert getattr(importlib.import_module(f"pulumi_dataplatforms.{platform}"), name) is cls
+        assert cls.__name__ == name
     pages = sorted(f"{p.parent.name}/{p.stem}" for p in (REPO_ROOT / "docs").glob("*/*.md"))
     assert pages == KINDS
 

@@ -1,8 +1,9 @@
 """What the package schema knows about a resource, declared next to its provider.
 
 The pydantic input model and output model are the single description of a resource's
-properties (types, descriptions, patterns); `schema.json` is generated from these specs,
-and tests prove the SDK classes agree with it.
+properties (types, descriptions, patterns); `schema.json` is generated from these specs, and
+the SDK's resource classes and their Args (`sdk/pulumi_dataplatforms/_generated/`) from
+`schema.json` and the flags below (`generate/python_sdk.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,27 @@ class ResourceSpec:
     #: the schema lists them as outputs, since users do not set them.
     computed_inputs: tuple[str, ...] = ()
     drift_detection: bool = True
+    #: Optional inputs the provider always fills in (an auto-name, a default, a computed hash): the schema lists
+    #: them among the resource's `required` (always present) properties, so their output types are not Optional.
+    always_present: tuple[str, ...] = ()
+    #: The input whose explicit value names the resource on its platform (two cannot share it), or None:
+    #: a replacement under the same explicit name deletes the old resource first.
+    name_input: str | None = None
+    #: Whether the provider's `check` mints a random identity, which a preview must leave unknown.
+    mints_identity: bool = False
+    #: Whether the provider's `read` finds the resource from its id alone: then the SDK class has
+    #: `get(resource_name, id)`, which reads an existing resource into the program without managing it.
+    readable_by_id: bool = False
+    # How the generated Python SDK presents the resource, where the package schema has nothing to say:
+    #: The docstring of the resource's `<Name>Args` class (default: "The arguments of a <Name>.").
+    sdk_args_description: str = ""
+    #: Inputs the resource class also declares as typed output attributes, besides every output-only
+    #: property (at run time every input is an output; these are the ones programs read back).
+    sdk_echoed_inputs: tuple[str, ...] = ()
+    #: SDK class names of nested object types not named `<type name>Args`: (type name, class name) pairs.
+    sdk_type_names: tuple[tuple[str, str], ...] = ()
+    #: Paragraphs the resource class docstring adds after the schema description.
+    sdk_notes: tuple[str, ...] = ()
 
     @property
     def platform(self) -> str:

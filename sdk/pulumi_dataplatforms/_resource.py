@@ -5,16 +5,21 @@ outputs; property names are translated both ways (`sku_id` <-> `skuId`) the way 
 Pulumi SDKs do, from a table of the names the module declares, so keys of free-form values
 (a cache entry's JSON, connection details) reach the platform exactly as written. Output
 attributes are typed `pulumi.Output`s.
+
+The resource classes themselves are generated (`_generated/`, by `python -m
+pulumi_dataplatforms_provider.generate`); they are called as generated Pulumi SDKs are,
+`Cls(name, args, opts)` or `Cls(name, opts, **inputs)`, which `DataPlatformResource.arguments` sorts out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import re
 import sys
 from collections.abc import Awaitable, Mapping
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 import pulumi
 import pulumi.dynamic
@@ -48,6 +53,9 @@ def plain(value: Any) -> Any:
     return value
 
 
+R = TypeVar("R", bound="DataPlatformResource")
+
+
 class DataPlatformResource(pulumi.dynamic.Resource):
     """Base of every resource class in this package."""
 
@@ -70,11 +78,16 @@ class DataPlatformResource(pulumi.dynamic.Resource):
     ) -> None:
         """`secret_inputs` (snake_case) are made secrets even when given as plain values, inputs and outputs alike."""
         if args is None:
-            args = self._args_type(**kwargs)
+            args = self._args_from_keywords(kwargs)
         elif kwargs:
             raise TypeError(f"{type(self).__name__}: pass either args or keyword arguments, not both")
         if not isinstance(args, self._args_type):
             raise TypeError(f"{type(self).__name__}: args must be a {self._args_type.__name__}")
+        if opts is None or not opts.urn:
+            # As generated Pulumi SDKs check their required inputs (unless the resource is looked up by URN).
+            for field in dataclasses.fields(cast(Any, args)):
+                if _is_required(field) and getattr(args, field.name) is None:
+                    raise TypeError(f"Missing required property '{field.name}'")
         props: dict[str, Any] = {name: None for name in self._output_names}
         for field in dataclasses.fields(cast(Any, args)):
             props[field.name] = plain(getattr(args, field.name))
@@ -94,12 +107,79 @@ class DataPlatformResource(pulumi.dynamic.Resource):
             defaults.delete_before_replace = True
         super().__init__(provider, resource_name, props, pulumi.ResourceOptions.merge(defaults, opts))
 
+    @classmethod
+    def arguments(
+        cls, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+    ) -> tuple[Any, pulumi.ResourceOptions | None, dict[str, Any]]:
+        """(args, opts, keyword inputs) of a call `Cls(name, args, opts)` or `Cls(name, opts, **inputs)`.
+
+        `args` and `opts` may also be given by keyword; a first positional `pulumi.ResourceOptions` is `opts`.
+        """
+        inputs = dict(kwargs)
+        given = list(args)
+        names = ("opts",) if given and isinstance(given[0], pulumi.ResourceOptions) else ("args", "opts")
+        if len(given) > len(names):
+            raise TypeError(
+                f"{cls.__name__}() takes {len(names) + 1} positional arguments but {len(given) + 1} were given"
+            )
+        bound: dict[str, Any] = {}
+        for name, value in zip(names, given, strict=False):
+            if name in inputs:
+                raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
+            bound[name] = value
+        resource_args = bound["args"] if "args" in bound else inputs.pop("args", None)
+        opts = bound["opts"] if "opts" in bound else inputs.pop("opts", None)
+        return resource_args, opts, inputs
+
+    @classmethod
+    def _read(
+        cls: type[R],
+        provider: pulumi.dynamic.ResourceProvider,
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None,
+    ) -> R:
+        """The existing resource `id`, read by the provider (its `read`, as `pulumi refresh` runs it): `Cls.get`.
+
+        The engine reads it (ReadResource) and the stack records it as read, never creating or deleting it.
+        """
+        resource = cls.__new__(cls)
+        props: dict[str, Any] = {field.name: None for field in dataclasses.fields(cls._args_type)}
+        props.update({name: None for name in cls._output_names})
+        defaults = pulumi.ResourceOptions(additional_secret_outputs=list(cls._secret_outputs))
+        lookup = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        pulumi.dynamic.Resource.__init__(
+            resource, provider, resource_name, props, pulumi.ResourceOptions.merge(defaults, lookup)
+        )
+        return resource
+
+    @classmethod
+    def _args_from_keywords(cls, kwargs: Mapping[str, Any]) -> Any:
+        """The Args of keyword inputs; a required one left out is None (and refused unless looked up by URN)."""
+        fields = dataclasses.fields(cls._args_type)
+        names = {field.name for field in fields}
+        for name in kwargs:
+            if name not in names:
+                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
+        missing = {field.name: None for field in fields if _is_required(field) and field.name not in kwargs}
+        return cls._args_type(**missing, **kwargs)
+
     def translate_input_property(self, prop: str) -> str:
         return camel(prop) if prop in _property_names(type(self).__module__, self._output_names) else prop
 
     def translate_output_property(self, prop: str) -> str:
         name = snake(prop)
         return name if name in _property_names(type(self).__module__, self._output_names) else prop
+
+
+def provider(module: str, name: str) -> pulumi.dynamic.ResourceProvider:
+    """A new instance of the provider class `name` of `module`, imported on first use (the SDK stays light)."""
+    cls: type[pulumi.dynamic.ResourceProvider] = getattr(importlib.import_module(module), name)
+    return cls()
+
+
+def _is_required(field: dataclasses.Field[Any]) -> bool:
+    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
 
 def _urn(name: str, type_: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:

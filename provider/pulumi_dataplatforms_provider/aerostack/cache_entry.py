@@ -167,4 +167,6 @@ SPEC = ResourceSpec(
         "  ttl: 86400\n"
     ),
     replace_on_changes=REPLACE_KEYS,
+    sdk_args_description="The arguments of a cache entry.",
+    sdk_echoed_inputs=("key", "value", "ttl"),
 )

@@ -414,4 +414,12 @@ SPEC = ResourceSpec(
         "  dependsOn: [aerostack/SqlMigration/001-users]\n"
     ),
     replace_on_changes=REPLACE_KEYS,
+    always_present=("migrationId",),
+    sdk_args_description="The arguments of a SQL migration.",
+    sdk_echoed_inputs=("migrationId",),
+    sdk_notes=(
+        "Each statement is its own transaction: a failing statement stops the migration, names its index and the "
+        "database's message, and the migration is not recorded; statements before it stay applied. The bookkeeping "
+        "table defaults to `_pulumi_migrations`.",
+    ),
 )

@@ -145,4 +145,6 @@ SPEC = ResourceSpec(
     ),
     replace_on_changes=REPLACE_KEYS,
     drift_detection=False,
+    sdk_args_description="The arguments of a stored object.",
+    sdk_echoed_inputs=("key",),
 )

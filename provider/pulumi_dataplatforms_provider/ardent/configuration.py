@@ -407,6 +407,27 @@ def _spec(name: str, wire_type: str, title: str, example: str) -> ResourceSpec:
         replace_on_changes=("configId",),
         secret_inputs=model.secrets,
         drift_detection=False,
+        mints_identity=True,
+        sdk_args_description={
+            "postgreSQL": "PostgreSQL (`postgreSQL`); sent as `Hostname`/`Port`.",
+            "airflow": "Apache Airflow (`airflow`) and the repository holding its DAGs.",
+            "databricks": "Databricks SQL (`databricks`): catalogs -> databases -> tables.",
+        }.get(wire_type, f"{title} (`{wire_type}`)."),
+        sdk_echoed_inputs=(
+            "configId",
+            *{
+                "mongodb": ("connectionString",),
+                "postgreSQL": ("hostname", "port", "username", "password"),
+                "mysql": ("host", "port", "password"),
+                "snowflake": ("account", "warehouse", "password"),
+                "azureSQLServer": ("server", "password"),
+                "supabase": ("projectUrl", "apiKey"),
+                "airflow": ("host", "githubToken", "password"),
+                "databricks": ("serverHostname", "accessToken"),
+                "databricksJobs": ("workspaceUrl", "accessToken", "githubToken"),
+                "tigerbeetle": ("clusterId", "replicaAddresses"),
+            }[wire_type],
+        ),
     )
 
 

@@ -224,4 +224,7 @@ SPEC = ResourceSpec(
     replace_on_changes=REPLACE_KEYS,
     secret_inputs=("connectionDetails",),
     drift_detection=False,
+    always_present=("name",),
+    sdk_args_description="The arguments of an Ardent connector; every change replaces it.",
+    sdk_echoed_inputs=("name", "connectionDetails"),
 )

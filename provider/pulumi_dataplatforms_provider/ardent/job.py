@@ -169,4 +169,7 @@ SPEC = ResourceSpec(
     ),
     replace_on_changes=REPLACE_KEYS,
     drift_detection=False,
+    sdk_args_description=(
+        "The arguments of an Ardent job; a change of message, safe_mode or triggers re-runs it (replace)."
+    ),
 )

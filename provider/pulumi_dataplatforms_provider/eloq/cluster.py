@@ -427,4 +427,10 @@ SPEC = ResourceSpec(
     ),
     replace_on_changes=REPLACE_KEYS,
     secret_outputs=SECRET_OUTPUTS,
+    always_present=("name", "zone"),
+    name_input="name",
+    readable_by_id=True,
+    sdk_args_description="The arguments of an Eloq cluster.",
+    sdk_echoed_inputs=("name", "region", "zone", "skuId"),
+    sdk_type_names=(("SkuSelector", "ClusterSkuArgs"),),
 )

@@ -1,8 +1,10 @@
 """The generated files as a whole: render them, compare them with a checkout, write them.
 
-`schema.json` is rendered first; `manifest.schema.json` and `docs/` are functions of its text, and of the
-SDK's public functions, whose pages are `docs/<platform>/functions/<name>.md`.
-`docs/` belongs to the generator: a file there that it does not generate is extra.
+`schema.json` is rendered first; `manifest.schema.json`, `docs/` and the SDK's resource classes
+(`sdk/pulumi_dataplatforms/_generated/`) are functions of its text (and of the resource specs), the docs also
+of the SDK's public functions, whose pages are `docs/<platform>/functions/<name>.md`.
+`docs/` and `_generated/` belong to the generator: a file there that it does not generate is extra
+(in `_generated/`, a `.py` file: the interpreter's caches are not).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from . import package_schema as schema
 from .docs import reference_docs
 from .functions import function_pages, public_functions
 from .manifest_schema import manifest_schema
+from .python_sdk import PACKAGE_DIR, python_sdk
 
 DOCS = "docs"
+#: The directories the generator owns, each with the pattern of the files it owns there.
+OWNED = ((DOCS, "*"), (PACKAGE_DIR, "*.py"))
 
 
 def generated_files() -> dict[str, str]:
@@ -25,6 +30,7 @@ def generated_files() -> dict[str, str]:
     files = {
         "schema.json": schema_text,
         "manifest.schema.json": json.dumps(manifest_schema(package_schema), indent=2) + "\n",
+        **python_sdk(package_schema),
     }
     functions = public_functions()
     pages = {**reference_docs(package_schema, functions), **function_pages(functions)}
@@ -33,8 +39,11 @@ def generated_files() -> dict[str, str]:
 
 
 def _extra(root: Path, files: dict[str, str]) -> list[Path]:
-    docs = root / DOCS
-    found = sorted(path for path in docs.rglob("*") if path.is_file()) if docs.is_dir() else []
+    found: list[Path] = []
+    for directory, pattern in OWNED:
+        owned = root / directory
+        if owned.is_dir():
+            found += sorted(path for path in owned.rglob(pattern) if path.is_file())
     return [path for path in found if path.relative_to(root).as_posix() not in files]
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections.abc
 import enum
 import importlib
 import inspect
@@ -35,6 +36,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+import pulumi
+import pulumi.output
 import pydantic
 
 import pulumi_dataplatforms
@@ -55,6 +58,8 @@ _SECTION = re.compile(rf"^({'|'.join(SECTIONS)}):$")
 _ENTRY = re.compile(r"^(?P<name>[A-Za-z_][\w.]*): (?P<text>.+)$")
 
 Function = Callable[..., Any]
+#: `pulumi.Input` is `Union[T, Awaitable[T], "Output[T]"]`; its forward reference resolves with these names.
+_INPUT_NAMESPACE: dict[str, Any] = {"Output": pulumi.Output, "T": pulumi.output.T}
 
 FUNCTION_HEADER = (
     "<!-- Generated from the SDK function's signature and docstring by "
@@ -188,7 +193,9 @@ def _type_checking_names(module: ModuleType) -> dict[str, Any]:
 
 def _resolved(signature: inspect.Signature, annotated: Any, module: ModuleType) -> inspect.Signature:
     """`signature` with the hints of `annotated` (a function or anything with `__annotations__`) evaluated."""
-    hints = typing.get_type_hints(annotated, globalns=vars(module), localns=_type_checking_names(module))
+    hints = typing.get_type_hints(
+        annotated, globalns=vars(module), localns={**_INPUT_NAMESPACE, **_type_checking_names(module)}
+    )
     parameters = [p.replace(annotation=hints.get(p.name, Any)) for p in signature.parameters.values()]
     return signature.replace(parameters=parameters, return_annotation=hints.get("return", Any))
 
@@ -266,8 +273,18 @@ def _value(value: Any) -> str:
     return repr(value)
 
 
+def _input_of(arguments: tuple[Any, ...]) -> Any | None:
+    """T when a union's members are those of `pulumi.Input[T]` (T, Awaitable[T], Output[...]), else None."""
+    if len(arguments) != 3:
+        return None
+    value, awaitable, output = arguments
+    is_awaitable = typing.get_origin(awaitable) is collections.abc.Awaitable and typing.get_args(awaitable) == (value,)
+    return value if is_awaitable and typing.get_origin(output) is pulumi.Output else None
+
+
 def type_text(hint: Any) -> str:
-    """A type hint as it would be written: `list[Sku]`, `dict[str, Any] | None`, `Literal["aws", "gcp"]`."""
+    """A type hint as it would be written: `list[Sku]`, `dict[str, Any] | None`, `Literal["aws", "gcp"]`,
+    `pulumi.Input[str]`, `pulumi.Output[list[Sku]]`."""
     if hint is type(None) or hint is None:
         return "None"
     if hint is Any:
@@ -278,7 +295,12 @@ def type_text(hint: Any) -> str:
     if origin is typing.Literal:
         return "Literal[" + ", ".join(_value(argument) for argument in arguments) + "]"
     if origin in (typing.Union, types.UnionType):
+        value = _input_of(arguments)
+        if value is not None:
+            return f"pulumi.Input[{type_text(value)}]"
         return " | ".join(type_text(argument) for argument in arguments)
+    if origin is pulumi.Output:
+        return f"pulumi.Output[{', '.join(type_text(argument) for argument in arguments)}]"
     if origin is not None:
         name = getattr(origin, "__name__", None) or str(origin).removeprefix("typing.")
         return f"{name}[{', '.join(type_text(argument) for argument in arguments)}]" if arguments else name

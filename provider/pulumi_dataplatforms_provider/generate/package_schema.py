@@ -103,7 +103,11 @@ def _resource(spec: ResourceSpec, types: _TypeCollector) -> dict[str, Any]:
         "inputProperties": input_props,
         "requiredInputs": sorted(set(inputs.get("required", [])) - set(computed)),
         "properties": {**{k: dict(v) for k, v in input_props.items()}, **computed, **output_props},
-        "required": sorted(set(outputs.get("required", [])) | set(inputs.get("required", [])) - set(computed)),
+        "required": sorted(
+            set(outputs.get("required", []))
+            | set(inputs.get("required", [])) - set(computed)
+            | set(spec.always_present)
+        ),
     }
 
 

@@ -327,4 +327,8 @@ SPEC = ResourceSpec(
         "  coverImage: images/pricing-cover.png\n"
     ),
     replace_on_changes=REPLACE_KEYS,
+    always_present=("name", "description", "category"),
+    name_input="name",
+    sdk_args_description="The arguments of a Spark folder.",
+    sdk_echoed_inputs=("name", "description", "category"),
 )

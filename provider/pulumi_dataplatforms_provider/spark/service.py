@@ -403,4 +403,8 @@ SPEC = ResourceSpec(
         "    update: 10m\n"
     ),
     replace_on_changes=REPLACE_KEYS,
+    always_present=("name", "fileHash"),
+    name_input="name",
+    sdk_args_description="The arguments of a Spark service.",
+    sdk_echoed_inputs=("folder", "name"),
 )
