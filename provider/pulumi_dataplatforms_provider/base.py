@@ -22,13 +22,13 @@ import shutil
 import subprocess
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
 
-from .hidden_inputs import ORGANIZATION_KEY, URN_KEY
+from .hidden_inputs import ORGANIZATION_KEY, PREVIEW_KEY, URN_KEY
 from .settings import MissingSettingError, Setting, SettingsError
 
 ClientT = TypeVar("ClientT")
@@ -141,6 +141,33 @@ def created_within(timestamp: str, seconds: float) -> bool:
     if created.tzinfo is None:
         created = created.replace(tzinfo=timezone.utc)
     return datetime.now(timezone.utc) - created <= timedelta(seconds=seconds)
+
+
+def with_defaults(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    defaults: Mapping[str, Callable[[], Any]],
+    *,
+    keep: Collection[str] = (),
+) -> dict[str, Any]:
+    """`check`'s inputs: `news` with each absent input of `defaults` filled in and listed in `__defaults`.
+
+    For a key in `keep`, a value chosen by default before (listed in the old `__defaults`) is kept,
+    so an auto-name or minted id stays the resource's across updates; otherwise `defaults[key]()`
+    proposes one (for names and ids a stable value, see `stable_value`; a constant default such as
+    a zone is proposed again, so drift found by refresh shows). The preview marker is not an input.
+    """
+    inputs = {k: v for k, v in news.items() if k not in ("__defaults", PREVIEW_KEY)}
+    old_defaults = olds.get("__defaults") or []
+    chosen: list[str] = []
+    for key, propose in defaults.items():
+        if news.get(key) is not None:
+            continue
+        kept = key in keep and key in old_defaults and olds.get(key) is not None
+        inputs[key] = olds[key] if kept else propose()
+        chosen.append(key)
+    inputs["__defaults"] = chosen
+    return inputs
 
 
 def auto_uuid(news: Mapping[str, Any], key: str) -> str:

@@ -23,6 +23,28 @@ ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 ENGINE_KEYS = frozenset({"__provider", "__defaults", "__logicalName", PREVIEW_KEY, URN_KEY, ORGANIZATION_KEY})
 
 
+def input_keys(model: type[pydantic.BaseModel]) -> tuple[str, ...]:
+    """The property names a program gives `model`'s resource (the fields' wire aliases)."""
+    return tuple(info.alias or name for name, info in model.model_fields.items())
+
+
+def user_inputs(props: Mapping[str, Any], model: type[pydantic.BaseModel] | None = None) -> dict[str, Any]:
+    """The program's inputs among `props`: without engine keys and, given `model`, only its set properties."""
+    if model is None:
+        return {k: v for k, v in props.items() if k not in ENGINE_KEYS}
+    return {k: props[k] for k in input_keys(model) if props.get(k) is not None}
+
+
+def changed_inputs(olds: Mapping[str, Any], news: Mapping[str, Any], model: type[pydantic.BaseModel]) -> list[str]:
+    """`model`'s properties whose new value differs from the old one or is not known yet (a preview)."""
+    return [k for k in input_keys(model) if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+
+
+def engine_keys(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The engine's and the SDK's bookkeeping among `props` (`__provider`, `__defaults`, ...), carried over as is."""
+    return {k: v for k, v in props.items() if k in ENGINE_KEYS}
+
+
 def field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
     """A pydantic field with a description (for the schema) and a `fix` hint (for CheckFailures)."""
     return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)

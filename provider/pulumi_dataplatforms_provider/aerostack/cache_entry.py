@@ -16,14 +16,13 @@ import pulumi
 import pydantic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..checking import field, is_unknown, validate
+from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
 from ..spec import ResourceSpec
-from ._base import AerostackProvider, engine_keys, pick
+from .provider_base import AerostackProvider
 
 #: The shortest ttl assumed accepted: the real minimum is **unknown** (the client shows none); 1 s is
 #: the smallest positive integer, and what the emulator accepts.
 MIN_TTL_SECONDS = 1
-INPUT_KEYS = ("key", "value", "valueJson", "ttl")
 REPLACE_KEYS = ("key",)
 
 
@@ -105,11 +104,11 @@ class CacheEntryProvider(AerostackProvider):
         return self.checked(dict(news), failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, CacheEntryInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
     def _set(self, props: dict[str, Any]) -> dict[str, Any]:
-        inputs = CacheEntryInputs.model_validate(pick(props, INPUT_KEYS))
+        inputs = CacheEntryInputs.model_validate(user_inputs(props, CacheEntryInputs))
         self.client().cache_set(inputs.key, inputs.wire_value(), inputs.ttl)
         expires = None
         if inputs.ttl is not None:
@@ -124,7 +123,7 @@ class CacheEntryProvider(AerostackProvider):
         live = self.client().cache_get(id_)
         if not live.exists:
             return ReadResult("", {})
-        inputs = pick(props, INPUT_KEYS)
+        inputs = user_inputs(props, CacheEntryInputs)
         current = json.loads(props["valueJson"]) if props.get("valueJson") is not None else props.get("value")
         if live.value != current:
             inputs.pop("valueJson", None)

@@ -33,15 +33,14 @@ import pulumi
 import pydantic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..checking import field, is_unknown, validate
+from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
 from ..core import APIConnectionError, APIStatusError
 from ..spec import ResourceSpec
-from ._base import AerostackProvider, engine_keys, pick
 from .client import AerostackClient, is_read_only, is_replay_safe
 from .models import DbQueryResult
+from .provider_base import AerostackProvider
 
 DEFAULT_TABLE = "_pulumi_migrations"
-INPUT_KEYS = ("migrationId", "up", "down", "verify", "bookkeepingTable")
 REPLACE_KEYS = ("migrationId", "up", "bookkeepingTable")
 RATE_LIMIT_RETRIES = 8
 PROGRESS_SUFFIX = "_progress"
@@ -306,7 +305,7 @@ class SqlMigrationProvider(AerostackProvider):
     # diff ----------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """`up`, id or table replace (old `down` first); `down`/`verify` update in place without SQL."""
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, SqlMigrationInputs)
         up = news.get("up")
         if not is_unknown(up) and isinstance(up, list) and olds.get("checksum") not in (None, checksum(up)):
             changed.append("up")
@@ -316,7 +315,7 @@ class SqlMigrationProvider(AerostackProvider):
     # create --------------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Apply `up` unless this id is already recorded with the same checksum (and `verify` passes)."""
-        inputs = SqlMigrationInputs.model_validate(pick(props, INPUT_KEYS))
+        inputs = SqlMigrationInputs.model_validate(user_inputs(props, SqlMigrationInputs))
         migrator = self._migrator(props)
         digest = checksum(inputs.up)
         migrator.ensure_table()
@@ -359,7 +358,7 @@ class SqlMigrationProvider(AerostackProvider):
             )
             return ReadResult("", {})
         outs = {**props, "checksum": existing["checksum"], "appliedAt": existing["applied_at"]}
-        return ReadResult(id_, outs, {**engine_keys(props), **pick(props, INPUT_KEYS)})
+        return ReadResult(id_, outs, {**engine_keys(props), **user_inputs(props, SqlMigrationInputs)})
 
     # update --------------------------------------------------------------------------------
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

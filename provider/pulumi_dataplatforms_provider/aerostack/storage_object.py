@@ -16,11 +16,10 @@ import pulumi
 import pydantic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..checking import field, is_unknown, validate
+from ..checking import changed_inputs, field, is_unknown, user_inputs, validate
 from ..spec import ResourceSpec
-from ._base import AerostackProvider, pick
+from .provider_base import AerostackProvider
 
-INPUT_KEYS = ("key", "source", "content", "contentType", "sourceHash")
 REPLACE_KEYS = ("key",)
 
 
@@ -90,11 +89,11 @@ class StorageObjectProvider(AerostackProvider):
         return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, StorageObjectInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
     def _upload(self, props: dict[str, Any]) -> dict[str, Any]:
-        inputs = StorageObjectInputs.model_validate(pick(props, INPUT_KEYS))
+        inputs = StorageObjectInputs.model_validate(user_inputs(props, StorageObjectInputs))
         if inputs.source is not None:
             path = Path(inputs.source)
             if inputs.source_hash and file_sha256(path) != inputs.source_hash:

@@ -16,8 +16,8 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from pulumi.runtime import rpc
 from pydantic.json_schema import SkipJsonSchema
 
-from ..base import auto_uuid
-from ..checking import ENGINE_KEYS, PREVIEW_KEY, field, is_unknown, validate
+from ..base import auto_uuid, with_defaults
+from ..checking import PREVIEW_KEY, field, is_unknown, user_inputs, validate
 from ..spec import ResourceSpec
 from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost
 from .models import CONFIG_TYPES
@@ -306,11 +306,6 @@ class _Hidden:
         return "<secret>"
 
 
-def user_inputs(props: dict[str, Any]) -> dict[str, Any]:
-    """Program inputs without engine keys."""
-    return {k: v for k, v in props.items() if k not in ENGINE_KEYS}
-
-
 def parse_config(props: dict[str, Any]) -> ConfigInputs:
     """The typed configuration for checked props (the discriminator is `type`)."""
     return _ANY_CONFIG.validate_python(user_inputs(props))
@@ -341,17 +336,10 @@ class ConfigurationProvider(ArdentProvider):
             for k, v in news.items()
         }
         _, failures = validate(model, masked)
-        inputs = {k: v for k, v in news.items() if k not in ("__defaults", PREVIEW_KEY)}
-        defaults: list[str] = []
-        if news.get("configId") is None:
-            keep = "configId" in (olds.get("__defaults") or []) and olds.get("type") == wire_type
-            if keep and olds.get("configId"):
-                inputs["configId"] = olds["configId"]
-            else:  # a preview cannot know the id the update's own check will mint
-                inputs["configId"] = rpc.UNKNOWN if news.get(PREVIEW_KEY) else auto_uuid(news, "configId")
-            defaults.append("configId")
-        inputs["__defaults"] = defaults
-        return self.checked(inputs, failures)
+        # A preview cannot know the id the update's own check will mint; a new type mints a new id.
+        mint = {"configId": lambda: rpc.UNKNOWN if news.get(PREVIEW_KEY) else auto_uuid(news, "configId")}
+        keep = ("configId",) if olds.get("type") == wire_type else ()
+        return self.checked(with_defaults(olds, news, mint, keep=keep), failures)
 
     # diff ----------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

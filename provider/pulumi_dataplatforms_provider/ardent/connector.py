@@ -10,7 +10,6 @@ instead of risking a duplicate. There is no read endpoint: drift cannot be detec
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pulumi
@@ -18,9 +17,10 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import auto_name, is_auto_named
-from ..checking import field, is_unknown, validate
-from ..core import APIConnectionError, APIStatusError, RateLimitError, ServerError
+from ..base import auto_name, is_auto_named, with_defaults
+from ..checking import changed_inputs, field, user_inputs, validate
+from ..core import APIStatusError
+from ..exactly_once import create_once
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import ArdentClient
@@ -28,7 +28,6 @@ from .fields import NonEmpty
 from .models import Connector
 from .provider_base import ArdentProvider
 
-INPUT_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths", "timeouts")
 REPLACE_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths")
 LIST_UNSUPPORTED = (404, 405, 501)
 
@@ -86,10 +85,6 @@ class ConnectorOutputs(pydantic.BaseModel):
     status: str | None = pydantic.Field(None, description="The status the create answer reported, if any.")
 
 
-def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
-
-
 def _unsupported(exc: APIStatusError) -> bool:
     return exc.status_code in LIST_UNSUPPORTED
 
@@ -103,23 +98,17 @@ class ConnectorProvider(ArdentProvider):
         for failure in failures:  # connection details are secret: never echo them
             if failure.property.startswith("connectionDetails"):
                 failure.reason = failure.reason.split(" (got ")[0]
-        inputs = {k: v for k, v in news.items() if k != "__defaults"}
-        defaults: list[str] = []
-        if news.get("name") is None:
-            keep = "name" in (olds.get("__defaults") or []) and olds.get("name")
-            inputs["name"] = olds["name"] if keep else auto_name(news, "connector")
-            defaults.append("name")
-        inputs["__defaults"] = defaults
+        inputs = with_defaults(olds, news, {"name": lambda: auto_name(news, "connector")}, keep=("name",))
         return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """No update endpoint: every API-visible change replaces; `timeouts` updates in place."""
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, ConnectorInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST exactly once in effect, then discover/selection/index; delete the connector if a step fails."""
-        inputs = ConnectorInputs.model_validate(_user_inputs(props))
+        inputs = ConnectorInputs.model_validate(user_inputs(props, ConnectorInputs))
         name = str(props["name"])
         client = self.client()
         deadline = Deadline(inputs.timeout("create"))
@@ -161,26 +150,27 @@ class ConnectorProvider(ArdentProvider):
         if auto_named and before:
             pulumi.log.info(f"ardent connector {name}: adopting {min(before)}, left by an interrupted create")
             return Connector(id=min(before), name=name)
-        delay = 0.2
-        while True:
-            try:
-                return client.create_connector(inputs.service_name, inputs.connection_details, name)
-            except RateLimitError:
-                pass  # 429: the request was not processed, so trying again cannot duplicate
-            except (ServerError, APIConnectionError) as exc:
-                if before is None:
-                    raise RuntimeError(
-                        f"ardent connector {name}: the create answer was lost ({exc.message}) and this server "
-                        f"cannot list connectors; check Ardent for a connector named {name!r} before retrying"
-                    ) from exc
-                made = sorted(c.id for c in client.list_connectors() if c.name == name and c.id not in before)
-                if made:
-                    pulumi.log.info(f"ardent connector {name}: an earlier attempt created {made[0]}; using it")
-                    return Connector(id=made[0], name=name)
-            if deadline.remaining < delay:
-                raise TimeoutError(f"ardent connector {name}: not created within {deadline.seconds:g}s")
-            time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+
+        def made_by_an_attempt() -> Connector | None:
+            """Connector names are not unique: a connector of this name that was not there before."""
+            if before is None:
+                raise RuntimeError(
+                    f"ardent connector {name}: the create answer was lost and this server cannot list "
+                    f"connectors; check Ardent for a connector named {name!r} before retrying"
+                )
+            made = sorted(c.id for c in client.list_connectors() if c.name == name and c.id not in before)
+            return Connector(id=made[0], name=name) if made else None
+
+        return create_once(
+            f"ardent connector {name}",
+            made_by_an_attempt,
+            lambda: client.create_connector(inputs.service_name, inputs.connection_details, name),
+            deadline,
+            look_first=False,
+            conflict_means_found=False,
+            initial=0.2,
+            maximum=5.0,
+        ).value
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """No read endpoint: the recorded state is returned unchanged (drift cannot be detected)."""

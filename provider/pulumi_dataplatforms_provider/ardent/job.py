@@ -18,13 +18,12 @@ import pydantic.alias_generators
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import auto_uuid
-from ..checking import field, is_unknown, validate
+from ..checking import changed_inputs, field, user_inputs, validate
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .fields import NonEmpty
 from .provider_base import ArdentProvider
 
-INPUT_KEYS = ("message", "safeMode", "triggers", "timeouts")
 REPLACE_KEYS = ("message", "safeMode", "triggers")
 TOKEN_KEY = "runToken"
 
@@ -71,10 +70,6 @@ class JobOutputs(pydantic.BaseModel):
     response: Any = pydantic.Field(None, description="The APIChat answer of the run, as returned.")
 
 
-def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
-
-
 class JobProvider(ArdentProvider):
     """Pulumi dynamic provider for `ardent.Job`."""
 
@@ -86,12 +81,12 @@ class JobProvider(ArdentProvider):
         return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, JobInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """createJob then APIChat within the create timeout; a failed run deletes the job it made."""
-        inputs = JobInputs.model_validate(_user_inputs(props))
+        inputs = JobInputs.model_validate(user_inputs(props, JobInputs))
         token = str(props.get(TOKEN_KEY) or uuid.uuid4())
         client = self.client()
         deadline = Deadline(inputs.timeout("create"))

@@ -145,6 +145,23 @@ class _Pipeline:
             hint=self.options.hints.credentials if response.status_code in (401, 403) else None,
         )
 
+    def answer_error(self, response: httpx.Response, message: str, *, status: int, code: str | None) -> APIStatusError:
+        """An error the platform reported inside an answer (e.g. HTTP 200 with a failure envelope).
+
+        `status` chooses the error class (409 -> ConflictError, ...); the error shows the HTTP
+        status the platform sent when that was itself an error, else `status`.
+        """
+        request = response.request
+        return error_class_for(status)(
+            message,
+            platform=self.platform,
+            status_code=response.status_code if response.is_error else status,
+            code=code,
+            request_id=request_id_of(response) or request.headers.get("x-request-id"),
+            method=request.method,
+            path=request.url.path,
+        )
+
     def transport_error(self, request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         url = request.url

@@ -15,8 +15,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from ..core import APIStatusError, BaseClient, ClientOptions, HeaderKeyAuth, RetryPolicy
-from ..core.client import request_id_of
-from ..core.errors import ErrorHints, error_class_for
+from ..core.errors import ErrorHints
 from ..settings import shown
 from . import SETTINGS
 from .models import ClusterDescription, ClusterList, ClusterListItem, Envelope, Sku, UserOrgInfo
@@ -56,15 +55,11 @@ class EloqClient:
         """Create and delete answer HTTP 200 even on failure; `code` must be the integer 200."""
         envelope = Envelope[Any].model_validate(response.json())
         if envelope.code != 200:
-            request = response.request
-            raise error_class_for(envelope.code if envelope.code >= 400 else 400)(
+            raise self._http.answer_error(
+                response,
                 envelope.message or "operation failed",
-                platform=self.platform,
-                status_code=response.status_code,
+                status=envelope.code if envelope.code >= 400 else 400,
                 code=str(envelope.code),
-                request_id=request_id_of(response),
-                method=request.method,
-                path=request.url.path,
             )
 
     def info(self) -> UserOrgInfo:

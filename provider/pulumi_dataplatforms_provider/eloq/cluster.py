@@ -15,9 +15,10 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import PlatformProvider, auto_name, created_within, is_auto_named
-from ..checking import ENGINE_KEYS, field, is_unknown, validate
-from ..core import APIConnectionError, ConflictError, NotFoundError, PermissionDeniedError, ServerError
+from ..base import PlatformProvider, auto_name, created_within, is_auto_named, with_defaults
+from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..core import NotFoundError, PermissionDeniedError
+from ..exactly_once import create_once
 from ..polling import WaitTimeoutError, wait_for
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
@@ -29,7 +30,6 @@ NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 READY = "available"
 FAILED = frozenset({"failed", "error", "create_failed", "creating_failed"})
 
-INPUT_KEYS = ("name", "region", "skuId", "sku", "zone", "adoptExisting", "timeouts")
 REPLACE_KEYS = ("name", "region", "skuId", "sku", "zone")
 SECRET_OUTPUTS = ("username", "password", "connectionString")
 
@@ -142,10 +142,6 @@ class ClusterOutputs(pydantic.BaseModel):
     log_replica: int = pydantic.Field(description="Log-service replicas.")
 
 
-def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
-
-
 def cluster_name_of(resource_id: str) -> str:
     return resource_id.rsplit("/", 1)[-1]
 
@@ -191,7 +187,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         return EloqClient(self.setting("eloq:apiKey", required=True) or "", self.setting("eloq:baseUrl") or "")
 
     # check ---------------------------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate without any API call; auto-name `<logical>-<7 hex>` (stable, see base.py) and keep that name."""
         _, failures = validate(ClusterInputs, news)
         sku_id, sku = news.get("skuId"), news.get("sku")
@@ -201,25 +197,13 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             )
         elif sku_id is not None and sku is not None and not (is_unknown(sku_id) or is_unknown(sku)):
             failures.append(CheckFailure("sku", "set either skuId or sku, not both; remove one of them"))
-        inputs = {k: v for k, v in news.items() if k not in ("__defaults",)}
-        defaults: list[str] = []
-        if news.get("name") is None:
-            old_defaults = _olds.get("__defaults") or []
-            if _olds.get("name") and "name" in old_defaults:
-                inputs["name"] = _olds["name"]
-            else:
-                inputs["name"] = auto_name(news, "cluster")
-            defaults.append("name")
-        if news.get("zone") is None:
-            inputs["zone"] = DEFAULT_ZONE
-            defaults.append("zone")
-        inputs["__defaults"] = defaults
-        return self.checked(inputs, failures)
+        defaults = {"name": lambda: auto_name(news, "cluster"), "zone": lambda: DEFAULT_ZONE}
+        return self.checked(with_defaults(olds, news, defaults, keep=("name",)), failures)
 
     # diff ----------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Every API-visible property replaces; delete first when the name was given explicitly."""
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, ClusterInputs)
         replaces = [k for k in changed if k in REPLACE_KEYS]
         explicit_name = "name" not in (news.get("__defaults") or [])
         return DiffResult(
@@ -232,7 +216,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
     # create --------------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
         """POST once (idempotently), wait for `available`, clean up if that fails."""
-        inputs = ClusterInputs.model_validate(_user_inputs(props))
+        inputs = ClusterInputs.model_validate(user_inputs(props, ClusterInputs))
         name = str(props["name"])
         client = self.client()
         deadline = Deadline(inputs.timeout("create"))
@@ -246,7 +230,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
                 self._clean_up(client, name, inputs, exc)
             raise
         org_id, project_id = client.project_ids()
-        outs = {**{k: v for k, v in props.items() if k in ENGINE_KEYS}, **outputs(_user_inputs(props), sku_id, cluster)}
+        outs = {**engine_keys(props), **outputs(user_inputs(props, ClusterInputs), sku_id, cluster)}
         return CreateResult(f"{org_id}/{project_id}/{name}", outs)
 
     def _resolve_sku(self, client: EloqClient, inputs: ClusterInputs) -> int:
@@ -274,26 +258,21 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         Returns True when the cluster is this resource's own (created now, or left by its interrupted
         create), so a failure deletes it; False when it adopted a cluster made elsewhere.
         """
-        delay = 0.5
-        while True:
+
+        def find() -> ClusterDescription | None:
             try:
-                existing = client.describe_cluster(name)
+                return client.describe_cluster(name)
             except NotFoundError:
-                existing = None
-            if existing is not None:
-                return self._adopt(name, existing, inputs, deadline, auto_named)
-            try:
-                client.create_cluster(name, inputs.region, sku_id, inputs.zone)
-                pulumi.log.info(f"eloq cluster {name}: create requested in {inputs.region}")
-                return True
-            except ConflictError:
-                continue
-            except (ServerError, APIConnectionError) as exc:
-                if deadline.remaining < delay:
-                    raise
-                pulumi.log.info(f"eloq cluster {name}: create not confirmed ({exc.message}); checking before retrying")
-                time.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                return None
+
+        def post() -> None:
+            client.create_cluster(name, inputs.region, sku_id, inputs.zone)
+            pulumi.log.info(f"eloq cluster {name}: create requested in {inputs.region}")
+
+        created = create_once(f"eloq cluster {name}", find, post, deadline)
+        if created.posted or created.value is None:
+            return True
+        return self._adopt(name, created.value, inputs, deadline, auto_named)
 
     @staticmethod
     def _adopt(
@@ -354,8 +333,8 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             cluster = self.client().describe_cluster(name)
         except NotFoundError:
             return ReadResult("", {})
-        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
-        inputs = {**_user_inputs(props), "name": name, "region": cluster.region, "zone": cluster.zone}
+        engine = engine_keys(props)
+        inputs = {**user_inputs(props, ClusterInputs), "name": name, "region": cluster.region, "zone": cluster.zone}
         outs = {**engine, **outputs(inputs, props.get("resolvedSkuId"), cluster)}
         return ReadResult(id_, outs, {**engine, **inputs})
 
@@ -369,7 +348,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
     # delete --------------------------------------------------------------------------------
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Wait for `available`, delete, wait until gone; already gone counts as done."""
-        inputs = ClusterInputs.model_validate(_user_inputs(props))
+        inputs = ClusterInputs.model_validate(user_inputs(props, ClusterInputs))
         self._delete(self.client(), cluster_name_of(id_), Deadline(inputs.timeout("delete")))
 
     @staticmethod

@@ -201,18 +201,7 @@ class SparkClient:
         return body
 
     def _error(self, response: httpx.Response, code: Any, message: str, status: int = 502) -> APIStatusError:
-        from ..core.errors import error_class_for
-
-        request = response.request
-        return error_class_for(status)(
-            message,
-            platform=self.platform,
-            status_code=status if response.is_success else response.status_code,
-            code=None if code is None else str(code),
-            request_id=request.headers.get("x-request-id"),
-            method=request.method,
-            path=request.url.path,
-        )
+        return self._http.answer_error(response, message, status=status, code=None if code is None else str(code))
 
     # -- health ------------------------------------------------------------------------------
     def health(self) -> bool:

@@ -7,7 +7,6 @@ place. Deleting a folder deletes all its services (Spark cascades).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,26 +15,16 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import auto_name, created_within, is_auto_named
-from ..checking import ENGINE_KEYS, field, is_unknown, validate
-from ..core import APIConnectionError, ConflictError, ServerError
+from ..base import auto_name, created_within, is_auto_named, with_defaults
+from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..core import ConflictError
+from ..exactly_once import create_once
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import SparkClient
-from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
 from .models import FolderInfo
+from .provider_base import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
 
-INPUT_KEYS = (
-    "name",
-    "description",
-    "category",
-    "startDate",
-    "launchDate",
-    "coverImage",
-    "coverImageHash",
-    "adoptExisting",
-    "timeouts",
-)
 REPLACE_KEYS = ("name",)
 UPDATE_KEYS = ("description", "category", "startDate", "launchDate", "coverImageHash")
 
@@ -123,10 +112,6 @@ class FolderOutputs(pydantic.BaseModel):
     cover_image_path: str | None = pydantic.Field(None, description="Where Spark keeps the cover image.")
 
 
-def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
-
-
 def outputs(inputs: dict[str, Any], folder: FolderInfo) -> dict[str, Any]:
     return {
         **inputs,
@@ -143,14 +128,7 @@ class FolderProvider(SparkProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, failures = validate(FolderInputs, news)
-        inputs = {k: v for k, v in news.items() if k != "__defaults"}
-        defaults: list[str] = []
-        if news.get("name") is None:
-            if olds.get("name") and "name" in (olds.get("__defaults") or []):
-                inputs["name"] = olds["name"]
-            else:
-                inputs["name"] = auto_name(news, "folder", max_base=50)
-            defaults.append("name")
+        inputs = with_defaults(olds, news, {"name": lambda: auto_name(news, "folder", max_base=50)}, keep=("name",))
         for key, default in (("category", "Other"), ("description", "")):
             if news.get(key) is None:
                 inputs[key] = default
@@ -162,11 +140,10 @@ class FolderProvider(SparkProvider):
                 )
             else:
                 inputs["coverImageHash"] = file_sha256(cover)
-        inputs["__defaults"] = defaults
         return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, FolderInputs)
         replaces = [k for k in changed if k in REPLACE_KEYS]
         return DiffResult(
             changes=bool(changed),
@@ -177,7 +154,7 @@ class FolderProvider(SparkProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Look up by name first; create once; a 5xx is followed by a look-up, never a blind retry."""
-        inputs = FolderInputs.model_validate(_user_inputs(props))
+        inputs = FolderInputs.model_validate(user_inputs(props, FolderInputs))
         name = str(props["name"])
         client = self.client()
         deadline = Deadline((inputs.timeouts or FolderTimeouts()).seconds("create"))
@@ -187,8 +164,8 @@ class FolderProvider(SparkProvider):
                 folder.id, Path(inputs.cover_image).expanduser().read_bytes(), Path(inputs.cover_image).name
             )
             folder = client.folder_by_name(name) or folder
-        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
-        return CreateResult(folder.id, {**engine, **outputs(_user_inputs(props), folder)})
+        engine = engine_keys(props)
+        return CreateResult(folder.id, {**engine, **outputs(user_inputs(props, FolderInputs), folder)})
 
     def _create_once(
         self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline, auto_named: bool
@@ -199,57 +176,48 @@ class FolderProvider(SparkProvider):
         for an explicit name, a folder created within the create timeout (as Eloq clusters and Spark
         services are taken over). An older folder of that name is someone else's: 409, unless adoptExisting.
         """
-        attempted, delay = False, 0.5
-        while True:
-            existing = client.folder_by_name(name)
-            if existing is not None:
-                if attempted:
-                    pulumi.log.info(f"spark folder {name}: found the folder an unconfirmed create made")
-                    return existing
-                recent = bool(existing.created_at) and created_within(str(existing.created_at), deadline.seconds)
-                if not (inputs.adopt_existing or auto_named or recent):
-                    raise ConflictError(
-                        f"a Spark folder named {name!r} already exists (id {existing.id}); set adoptExisting=true "
-                        "to manage it, or choose another name",
-                        platform="Spark",
-                        status_code=409,
-                        code="PRODUCT_ALREADY_EXISTS",
-                        method="POST",
-                        path="product/create",
-                    )
-                how = (
-                    "existing folder (adoptExisting)"
-                    if inputs.adopt_existing
-                    else "folder left by an interrupted create"
-                    if auto_named
-                    else "folder created within the create timeout (an interrupted create)"
-                )
-                pulumi.log.info(f"spark folder {name}: adopting the {how}")
-                client.update_folder(
-                    existing.id,
-                    description=inputs.description,
-                    category=inputs.category,
-                    start_date=inputs.start_date,
-                    launch_date=inputs.launch_date,
-                )
-                return client.folder_by_name(name) or existing
-            try:
-                attempted = True
-                return client.create_folder(
-                    name,
-                    description=inputs.description,
-                    category=inputs.category,
-                    start_date=inputs.start_date,
-                    launch_date=inputs.launch_date,
-                )
-            except ConflictError:
-                continue
-            except (ServerError, APIConnectionError) as exc:
-                if deadline.remaining < delay:
-                    raise
-                pulumi.log.info(f"spark folder {name}: create not confirmed ({exc.message}); checking before retrying")
-                time.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        created = create_once(
+            f"spark folder {name}",
+            lambda: client.folder_by_name(name),
+            lambda: client.create_folder(
+                name,
+                description=inputs.description,
+                category=inputs.category,
+                start_date=inputs.start_date,
+                launch_date=inputs.launch_date,
+            ),
+            deadline,
+        )
+        existing = created.value
+        if created.posted or created.attempted:
+            return existing
+        recent = bool(existing.created_at) and created_within(str(existing.created_at), deadline.seconds)
+        if not (inputs.adopt_existing or auto_named or recent):
+            raise ConflictError(
+                f"a Spark folder named {name!r} already exists (id {existing.id}); set adoptExisting=true "
+                "to manage it, or choose another name",
+                platform="Spark",
+                status_code=409,
+                code="PRODUCT_ALREADY_EXISTS",
+                method="POST",
+                path="product/create",
+            )
+        how = (
+            "existing folder (adoptExisting)"
+            if inputs.adopt_existing
+            else "folder left by an interrupted create"
+            if auto_named
+            else "folder created within the create timeout (an interrupted create)"
+        )
+        pulumi.log.info(f"spark folder {name}: adopting the {how}")
+        client.update_folder(
+            existing.id,
+            description=inputs.description,
+            category=inputs.category,
+            start_date=inputs.start_date,
+            launch_date=inputs.launch_date,
+        )
+        return client.folder_by_name(name) or existing
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Find by name; gone (or replaced by another folder with the same name) empties the id."""
@@ -257,8 +225,8 @@ class FolderProvider(SparkProvider):
         folder = self.client().folder_by_name(name) if name else None
         if folder is None or folder.id != id_:
             return ReadResult("", {})
-        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
-        inputs = _user_inputs(props)
+        engine = engine_keys(props)
+        inputs = user_inputs(props, FolderInputs)
         inputs["description"] = folder.description or ""
         inputs["category"] = folder.category or inputs.get("category", "Other")
         for key, value in (("startDate", folder.start_date), ("launchDate", folder.launch_date)):
@@ -267,7 +235,7 @@ class FolderProvider(SparkProvider):
         return ReadResult(id_, {**engine, **outputs(inputs, folder)}, {**engine, **inputs})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        inputs = FolderInputs.model_validate(_user_inputs(news))
+        inputs = FolderInputs.model_validate(user_inputs(news, FolderInputs))
         client = self.client()
         fields = {
             k: news.get(k) for k in ("description", "category", "startDate", "launchDate") if olds.get(k) != news.get(k)
@@ -286,8 +254,8 @@ class FolderProvider(SparkProvider):
         folder = client.folder_by_name(str(news["name"]))
         if folder is None:
             raise RuntimeError(f"spark folder {news['name']} disappeared during the update; run `pulumi refresh`")
-        engine = {k: v for k, v in news.items() if k in ENGINE_KEYS}
-        return UpdateResult({**engine, **outputs(_user_inputs(news), folder)})
+        engine = engine_keys(news)
+        return UpdateResult({**engine, **outputs(user_inputs(news, FolderInputs), folder)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         pulumi.log.warn(f"spark folder {props.get('name')}: deleting it also deletes every service in it")

@@ -9,7 +9,6 @@ transactional: a failed compile or publish leaves no service behind.
 from __future__ import annotations
 
 import hashlib
-import time
 import zipfile
 from pathlib import Path
 from typing import Any, Literal
@@ -19,28 +18,15 @@ import pydantic
 import pydantic.alias_generators
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from ..base import auto_name, created_within, is_auto_named
-from ..checking import ENGINE_KEYS, field, is_unknown, validate
-from ..core import APIConnectionError, ConflictError, NotFoundError, ServerError
+from ..base import auto_name, created_within, is_auto_named, with_defaults
+from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..core import ConflictError, NotFoundError
+from ..exactly_once import create_once
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import SparkClient
-from .common import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
+from .provider_base import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
 
-INPUT_KEYS = (
-    "folder",
-    "name",
-    "file",
-    "fileHash",
-    "versioning",
-    "label",
-    "releaseNotes",
-    "tags",
-    "effectiveStartDate",
-    "effectiveEndDate",
-    "adoptExisting",
-    "timeouts",
-)
 REPLACE_KEYS = ("folder", "name")
 PUBLISH_KEYS = ("fileHash",)
 
@@ -138,10 +124,6 @@ class ServiceOutputs(pydantic.BaseModel):
     execute_url: str = pydantic.Field(description="The v3 execute endpoint of the service.")
 
 
-def _user_inputs(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: props[k] for k in INPUT_KEYS if props.get(k) is not None}
-
-
 def xlsx_problem(path: str) -> str | None:
     """Why `path` cannot be uploaded as a workbook, or None."""
     file = Path(path).expanduser()
@@ -163,14 +145,7 @@ class ServiceProvider(SparkProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _, failures = validate(ServiceInputs, news)
-        inputs = {k: v for k, v in news.items() if k != "__defaults"}
-        defaults: list[str] = []
-        if news.get("name") is None:
-            if olds.get("name") and "name" in (olds.get("__defaults") or []):
-                inputs["name"] = olds["name"]
-            else:
-                inputs["name"] = auto_name(news, "service", max_base=50)
-            defaults.append("name")
+        inputs = with_defaults(olds, news, {"name": lambda: auto_name(news, "service", max_base=50)}, keep=("name",))
         if news.get("versioning") is None:
             inputs["versioning"] = "minor"
         path = news.get("file")
@@ -180,11 +155,10 @@ class ServiceProvider(SparkProvider):
                 failures = [f for f in failures if f.property != "file"] + [CheckFailure("file", problem)]
             else:
                 inputs["fileHash"] = file_sha256(path)
-        inputs["__defaults"] = defaults
         return self.checked(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [k for k in INPUT_KEYS if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
+        changed = changed_inputs(olds, news, ServiceInputs)
         replaces = [k for k in changed if k in REPLACE_KEYS]
         return DiffResult(
             changes=bool(changed),
@@ -194,7 +168,7 @@ class ServiceProvider(SparkProvider):
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = ServiceInputs.model_validate(_user_inputs(props))
+        inputs = ServiceInputs.model_validate(user_inputs(props, ServiceInputs))
         folder, name = inputs.folder, str(props["name"])
         client = self.client()
         deadline = Deadline((inputs.timeouts or ServiceTimeouts()).seconds("create"))
@@ -221,8 +195,8 @@ class ServiceProvider(SparkProvider):
             if not existed or auto_named:
                 self._clean_up(client, folder, name, exc)
             raise
-        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
-        return CreateResult(f"{folder}/{name}", {**engine, **_user_inputs(props), "name": name, **outs})
+        engine = engine_keys(props)
+        return CreateResult(f"{folder}/{name}", {**engine, **user_inputs(props, ServiceInputs), "name": name, **outs})
 
     @staticmethod
     def _left_by_interrupted_create(
@@ -263,31 +237,29 @@ class ServiceProvider(SparkProvider):
             end_date=inputs.effective_end_date,
         )
         client.wait_compiled(folder, name, upload.nodegen_compilation_jobid, deadline)
-        delay = 0.5
-        while True:
-            try:
-                version_id = client.publish(
-                    folder,
-                    name,
-                    upload,
-                    versioning=inputs.versioning,
-                    label=inputs.label,
-                    release_notes=inputs.release_notes,
-                    tags=inputs.tags,
-                    start_date=inputs.effective_start_date,
-                    end_date=inputs.effective_end_date,
-                )
-                break
-            except (ServerError, APIConnectionError, ConflictError) as exc:
-                latest = _latest_id(client, folder, name)
-                if latest is not None and latest != before:
-                    version_id = latest
-                    break
-                if isinstance(exc, ConflictError) or deadline.remaining < delay:
-                    raise
-                pulumi.log.info(f"spark service {folder}/{name}: publish not confirmed ({exc.message}); retrying")
-                time.sleep(delay)
-                delay = min(delay * 2, 10.0)
+
+        def published() -> str | None:
+            latest = _latest_id(client, folder, name)
+            return latest if latest is not None and latest != before else None
+
+        version_id = create_once(
+            f"spark service {folder}/{name}: publish",
+            published,
+            lambda: client.publish(
+                folder,
+                name,
+                upload,
+                versioning=inputs.versioning,
+                label=inputs.label,
+                release_notes=inputs.release_notes,
+                tags=inputs.tags,
+                start_date=inputs.effective_start_date,
+                end_date=inputs.effective_end_date,
+            ),
+            deadline,
+            look_first=False,
+            conflict_means_found=False,
+        ).value
         pulumi.log.info(f"spark service {folder}/{name}: published version {version_id}")
         return version_id
 
@@ -336,26 +308,26 @@ class ServiceProvider(SparkProvider):
             outs = self._outputs(client, folder, name)
         except NotFoundError:
             return ReadResult("", {})
-        inputs = _user_inputs(props)
+        inputs = user_inputs(props, ServiceInputs)
         if outs["versionId"] != props.get("versionId"):
             pulumi.log.info(f"spark service {folder}/{name}: version {outs['version']} was published outside Pulumi")
             inputs["fileHash"] = hashlib.sha256(client.download(folder, name, outs["versionId"])).hexdigest()
-        engine = {k: v for k, v in props.items() if k in ENGINE_KEYS}
+        engine = engine_keys(props)
         return ReadResult(id_, {**engine, **inputs, **outs}, {**engine, **inputs})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """A changed workbook publishes a new version; other inputs apply to later versions."""
-        inputs = ServiceInputs.model_validate(_user_inputs(news))
+        inputs = ServiceInputs.model_validate(user_inputs(news, ServiceInputs))
         folder, name = inputs.folder, str(news["name"])
         client = self.client()
-        engine = {k: v for k, v in news.items() if k in ENGINE_KEYS}
+        engine = engine_keys(news)
         if any(olds.get(k) != news.get(k) for k in PUBLISH_KEYS):
             deadline = Deadline((inputs.timeouts or ServiceTimeouts()).seconds("update"))
             self._publish(client, inputs, name, deadline)
             outs = self._outputs(client, folder, name)
         else:
             outs = {k: olds[k] for k in ServiceOutputs.model_json_schema(by_alias=True)["properties"] if k in olds}
-        return UpdateResult({**engine, **_user_inputs(news), "name": name, **outs})
+        return UpdateResult({**engine, **user_inputs(news, ServiceInputs), "name": name, **outs})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Delete the service and all its versions; already gone (e.g. with its folder) is done."""

@@ -1,21 +1,12 @@
-"""What the three Aerostack resource providers share: settings, the client, and prop helpers."""
+"""What the three Aerostack resource providers share: settings and the client built from them."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ..base import PlatformProvider
-from ..checking import ENGINE_KEYS
 from . import SETTINGS
 from .client import AerostackClient
-
-
-def engine_keys(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k in ENGINE_KEYS}
-
-
-def pick(props: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {k: props[k] for k in keys if props.get(k) is not None}
 
 
 class AerostackProvider(PlatformProvider[AerostackClient]):
