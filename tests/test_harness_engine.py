@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -318,30 +317,3 @@ def test_provider_host_speaks_the_engine_protocol(tmp_path: Path) -> None:
     finally:
         host.close()
     assert "info: toy: created solo" in (tmp_path / "host.stderr").read_text()
-
-
-def test_console_entry_prints_a_summary_without_secrets(tmp_path: Path) -> None:
-    records = json.dumps({"alpha": {"size": 1, "zone": "a"}})
-    cmd = [
-        sys.executable,
-        "-m",
-        "tests.harness",
-        "up",
-        "--program",
-        str(PROGRAM),
-        "--stack-dir",
-        str(tmp_path / "stack"),
-        "--config",
-        f"toy:dbPath={tmp_path / 'db.json'}",
-        "--config",
-        f"toy:records={records}",
-        "--secret",
-        "toy:password=hunter2-hunter2",
-    ]
-    proc = subprocess.run(
-        cmd, cwd=REPO, env=with_repo_on_path(os.environ), capture_output=True, text=True, timeout=120, check=False
-    )
-    assert proc.returncode == 0, proc.stderr + proc.stdout
-    assert "+ 2 created" in proc.stdout
-    assert "[secret]" in proc.stdout and "hunter2-hunter2" not in proc.stdout
-    assert sorted(by_name(tmp_path)) == ["alpha"]

@@ -26,9 +26,16 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
-
 from .hidden_inputs import ORGANIZATION_KEY, PREVIEW_KEY, URN_KEY
+from .protocol import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 from .settings import MissingSettingError, Setting, SettingsError
 
 ClientT = TypeVar("ClientT")
@@ -175,13 +182,35 @@ def auto_uuid(news: Mapping[str, Any], key: str) -> str:
     return stable_value(news, key, lambda hex_: str(uuid.UUID(hex=hex_[:32], version=4)))
 
 
-class PlatformProvider(ResourceProvider, Generic[ClientT]):
-    """Base of every resource provider of one platform."""
+class PlatformProvider(Generic[ClientT]):
+    """Base of every resource provider (handler) of one platform: the six operations and `configure`.
+
+    The operations take and return the records of `protocol`; a host (the dynamic-provider host,
+    which reads them by attribute) calls them. An operation a resource does not override keeps
+    the inputs as they are (check, read), reports no change (diff, update) or does nothing (delete).
+    """
 
     settings: ClassVar[tuple[Setting, ...]] = ()
+    #: The pickled provider in a resource's state is a secret (Pulumi's dynamic-provider default).
+    serialize_as_secret_always: ClassVar[bool] = True
 
-    def __init__(self) -> None:
-        super().__init__()
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(news, [])
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult()
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        raise NotImplementedError(f"{type(self).__name__} cannot create")
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult()
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        return None
 
     def __getstate__(self) -> dict[str, Any]:
         return {}

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import pydantic
-from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from .hidden_inputs import ORGANIZATION_KEY, URN_KEY
 from .hidden_inputs import PREVIEW_KEY as PREVIEW_KEY  # checks import it from here
+from .protocol import CheckFailure
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 

@@ -9,10 +9,11 @@ the SDK's resource classes and their Args (`sdk/pulumi_dataplatforms/_generated/
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pydantic
-from pulumi.dynamic import ResourceProvider
 
+from .base import PlatformProvider
 from .settings import Setting
 
 
@@ -24,7 +25,7 @@ class ResourceSpec:
     description: str
     inputs: type[pydantic.BaseModel]
     outputs: type[pydantic.BaseModel]
-    provider: type[ResourceProvider]
+    provider: type[PlatformProvider[Any]]
     #: A YAML manifest declaring the resource (its own document last, after any it refers to);
     #: the schema shows it as the resource's example, and the docs derive a Python program from it.
     example: str

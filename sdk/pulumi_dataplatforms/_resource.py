@@ -173,9 +173,13 @@ class DataPlatformResource(pulumi.dynamic.Resource):
 
 
 def provider(module: str, name: str) -> pulumi.dynamic.ResourceProvider:
-    """A new instance of the provider class `name` of `module`, imported on first use (the SDK stays light)."""
-    cls: type[pulumi.dynamic.ResourceProvider] = getattr(importlib.import_module(module), name)
-    return cls()
+    """A new instance of the handler class `name` of `module`, imported on first use (the SDK stays light).
+
+    Handlers do not derive from `pulumi.dynamic.ResourceProvider` (see `pulumi_dataplatforms_provider.protocol`),
+    but they answer the same calls with records of the same attributes, all the dynamic-provider host reads.
+    """
+    handler = getattr(importlib.import_module(module), name)()
+    return cast("pulumi.dynamic.ResourceProvider", handler)
 
 
 def _is_required(field: dataclasses.Field[Any]) -> bool:

@@ -31,10 +31,10 @@ from typing import Any
 
 import pulumi
 import pydantic
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
 from ..core import APIConnectionError, APIStatusError
+from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .client import AerostackClient, is_read_only, is_replay_safe
 from .models import DbQueryResult

@@ -14,9 +14,9 @@ from typing import Any
 
 import pulumi
 import pydantic
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..checking import changed_inputs, field, is_unknown, user_inputs, validate
+from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .provider_base import AerostackProvider
 

@@ -12,12 +12,12 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import pydantic
 import pydantic.alias_generators
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi.runtime import rpc
 from pydantic.json_schema import SkipJsonSchema
 
 from ..base import auto_uuid, with_defaults
 from ..checking import PREVIEW_KEY, field, is_unknown, user_inputs, validate
+from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost
 from .models import CONFIG_TYPES

@@ -15,12 +15,12 @@ from typing import Any
 import pulumi
 import pydantic
 import pydantic.alias_generators
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import auto_name, is_auto_named, with_defaults
 from ..checking import changed_inputs, field, user_inputs, validate
 from ..core import APIStatusError
 from ..exactly_once import create_once
+from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import ArdentClient

@@ -15,10 +15,10 @@ from typing import Any
 import pulumi
 import pydantic
 import pydantic.alias_generators
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import auto_uuid
 from ..checking import changed_inputs, field, user_inputs, validate
+from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .fields import NonEmpty

@@ -13,12 +13,12 @@ from typing import Any
 import pulumi
 import pydantic
 import pydantic.alias_generators
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..base import auto_name, created_within, is_auto_named, with_defaults
 from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
 from ..core import ConflictError
 from ..exactly_once import create_once
+from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import SparkClient
