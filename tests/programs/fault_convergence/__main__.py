@@ -1,16 +1,15 @@
 """Every resource type of the four platforms in one stack: auto-named and explicitly named ones.
 
 The Spark workbooks (`models/*.xlsx`) and the uploaded file (`assets/readme.txt`) are written
-next to this file before the stack runs. Every SQL migration statement is safe to replay.
+next to this file before the stack runs; their paths are relative to it (the program's and the
+provider host's working directory), so a copy of the stack elsewhere has the same inputs. Every SQL
+migration statement is safe to replay.
 """
-
-from pathlib import Path
 
 import pulumi
 
 from pulumi_dataplatforms import aerostack, ardent, eloq, spark
 
-here = Path(__file__).resolve().parent
 secret = pulumi.Output.secret
 
 # -- Eloq: three auto-named clusters, two named ones ------------------------------------------------
@@ -115,7 +114,7 @@ for i in range(4):
     aerostack.CacheEntry(f"setting-{i}", key=f"fc:setting:{i}", value={"index": i, "enabled": i % 2 == 0})
 aerostack.CacheEntry("banner", key="fc:banner", value_json='{"text": "hello"}', ttl=3600)
 aerostack.StorageObject(
-    "readme", key="docs/readme.txt", source=str(here / "assets" / "readme.txt"), content_type="text/plain"
+    "readme", key="docs/readme.txt", source="assets/readme.txt", content_type="text/plain"
 )
 for i in range(3):
     aerostack.StorageObject(
