@@ -471,7 +471,13 @@ def storage_object(platform: Platform, id_: str, _outs: dict[str, Any]) -> dict[
     stored = aerostack_store(platform, "objects:").get(id_)
     if stored is None:
         return None
-    return {"key": id_, "source": stored["sha256"], "content": stored["sha256"], "contentType": stored["content_type"]}
+    return {
+        "key": id_,
+        "source": stored["sha256"],
+        "content": stored["sha256"],
+        "contentType": stored["content_type"],
+        "fileName": stored["file_name"],
+    }
 
 
 def sql_migration(platform: Platform, id_: str, _outs: dict[str, Any]) -> dict[str, Any] | None:
@@ -515,6 +521,7 @@ STORAGE_OBJECT = Case(
         "source": image(workdir, "logo-2.svg", b"<svg>second</svg>"),
         "content": Patch(content="<svg>inline</svg>", source=None),
         "contentType": "text/plain",
+        "fileName": "logo-as-uploaded.svg",
     },
     held_as={"source": file_sha256, "content": lambda text: sha256(str(text).encode())},
     cannot_remove="Aerostack storage has no delete endpoint, and the emulator no admin route that removes an object",

@@ -54,6 +54,15 @@ class StorageObjectInputs(pydantic.BaseModel):
         alias="contentType",
         pattern=r"^[\w.+-]+/[\w.+-]+(\s*;.*)?$",
     )
+    file_name: str | None = field(
+        None,
+        "File name sent with the upload (the multipart file part's name); defaults to the source's or the key's.",
+        "Give a file name such as 'logo.svg'.",
+        alias="fileName",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[^/\\\x00-\x1f\x7f]+$",
+    )
     source_hash: str | None = field(
         None, "SHA-256 of `source`, computed during check (not set by you).", "Leave it unset.", alias="sourceHash"
     )
@@ -103,7 +112,9 @@ class StorageObjectProvider(AerostackProvider):
         else:
             source = (inputs.content or "").encode()
             size = len(source)
-        result = self.client().storage_upload(inputs.key, source, content_type=inputs.content_type)
+        result = self.client().storage_upload(
+            inputs.key, source, file_name=inputs.file_name, content_type=inputs.content_type
+        )
         return {**props, "url": result.url, "size": size}
 
     def create(self, props: dict[str, Any]) -> CreateResult:

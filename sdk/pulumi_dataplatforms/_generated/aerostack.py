@@ -187,6 +187,8 @@ class StorageObjectArgs:
     """Inline text content (UTF-8). Give this or `source`."""
     content_type: pulumi.Input[str] | None = None
     """Content type; guessed from the file name when unset."""
+    file_name: pulumi.Input[str] | None = None
+    """File name sent with the upload (the multipart file part's name); defaults to the source's or the key's."""
 
 
 class StorageObject(DataPlatformResource, module="aerostack", name="StorageObject"):
@@ -226,6 +228,7 @@ class StorageObject(DataPlatformResource, module="aerostack", name="StorageObjec
         source: pulumi.Input[str] | None = None,
         content: pulumi.Input[str] | None = None,
         content_type: pulumi.Input[str] | None = None,
+        file_name: pulumi.Input[str] | None = None,
     ) -> None:
         """A StorageObject from its inputs given as keyword arguments; or give a `StorageObjectArgs`.
 
@@ -236,6 +239,8 @@ class StorageObject(DataPlatformResource, module="aerostack", name="StorageObjec
             source: Local file to upload (streamed). Give this or `content`.
             content: Inline text content (UTF-8). Give this or `source`.
             content_type: Content type; guessed from the file name when unset.
+            file_name: File name sent with the upload (the multipart file part's name); defaults to the source's or the
+                key's.
         """
         ...
 

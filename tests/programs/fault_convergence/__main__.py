@@ -113,9 +113,7 @@ aerostack.SqlMigration(
 for i in range(4):
     aerostack.CacheEntry(f"setting-{i}", key=f"fc:setting:{i}", value={"index": i, "enabled": i % 2 == 0})
 aerostack.CacheEntry("banner", key="fc:banner", value_json='{"text": "hello"}', ttl=3600)
-aerostack.StorageObject(
-    "readme", key="docs/readme.txt", source="assets/readme.txt", content_type="text/plain"
-)
+aerostack.StorageObject("readme", key="docs/readme.txt", source="assets/readme.txt", content_type="text/plain")
 for i in range(3):
     aerostack.StorageObject(
         f"note-{i}", key=f"notes/{i}.json", content=f'{{"note": {i}}}', content_type="application/json"

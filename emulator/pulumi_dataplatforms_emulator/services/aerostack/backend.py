@@ -171,8 +171,10 @@ class AerostackBackend:
     def object_path(self, tenant: str, key: str) -> Path:
         return self.root() / "storage" / tenant / hashlib.sha256(key.encode()).hexdigest()
 
-    def store_object(self, tenant: str, key: str, source: IO[bytes], content_type: str) -> dict[str, Any]:
-        """Copy the upload to disk in 1 MiB chunks, then record its metadata (size, sha256, type)."""
+    def store_object(
+        self, tenant: str, key: str, source: IO[bytes], content_type: str, file_name: str | None = None
+    ) -> dict[str, Any]:
+        """Copy the upload to disk in 1 MiB chunks, then record its metadata (size, sha256, type, file name)."""
         if not key or len(key) > 1024:
             raise AerostackError(400, "VALIDATION_ERROR", "key must be 1-1024 characters")
         path = self.object_path(tenant, key)
@@ -185,7 +187,13 @@ class AerostackBackend:
                 size += len(chunk)
                 out.write(chunk)
         partial.replace(path)
-        doc = {"key": key, "size": size, "sha256": digest.hexdigest(), "content_type": content_type}
+        doc = {
+            "key": key,
+            "size": size,
+            "sha256": digest.hexdigest(),
+            "content_type": content_type,
+            "file_name": file_name,
+        }
         self.ctx.store.put(SERVICE, f"objects:{tenant}", key, {**doc, "uploaded_at": iso(self.now())})
         return doc
 

@@ -189,7 +189,7 @@ def build_router(ctx: ServiceContext, backend: AerostackBackend) -> APIRouter:
         if key is None or upload is None:
             raise AerostackError(400, "VALIDATION_ERROR", "multipart parts 'key' and 'file' are required")
         content_type = form.content_type or upload.content_type or "application/octet-stream"
-        await run_in_threadpool(backend.store_object, tenant, key, upload.file, content_type)
+        await run_in_threadpool(backend.store_object, tenant, key, upload.file, content_type, upload.filename)
         url = f"{str(request.base_url).rstrip('/')}{request.scope.get('root_path', '')}"
         return _ok({"url": f"{url}/aerostack/files/{tenant}/{quote(key, safe='/')}"})
 
