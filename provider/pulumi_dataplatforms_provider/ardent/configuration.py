@@ -8,7 +8,7 @@ endpoint for configurations, so `read` returns the recorded state: drift cannot 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 import pydantic
 import pydantic.alias_generators
@@ -102,6 +102,20 @@ class ConfigInputs(pydantic.BaseModel):
     wire_names: ClassVar[dict[str, str]] = {}
     #: camelCase input names holding secrets.
     secrets: ClassVar[tuple[str, ...]] = ()
+    #: The resource (`ardent.<resource_name>`) and what the docs call the data source.
+    resource_name: ClassVar[str]
+    title: ClassVar[str]
+    #: The docstring of the SDK's `<resource_name>Args` (default: "<title> (`<wire type>`).").
+    args_description: ClassVar[str | None] = None
+    #: Inputs the SDK class also declares as typed output attributes, besides `configId`.
+    echoed_inputs: ClassVar[tuple[str, ...]] = ()
+    #: A YAML manifest declaring the resource (the schema's and the docs' example).
+    example: ClassVar[str]
+
+    @classmethod
+    def wire_type(cls) -> str:
+        """The `type` tag Ardent knows this kind of configuration by."""
+        return str(cls.model_fields["type"].default)
 
     config_id: str | None = field(
         None,
@@ -122,6 +136,20 @@ class ConfigInputs(pydantic.BaseModel):
 class MongoDbConfigInputs(ConfigInputs):
     """MongoDB (`mongodb`)."""
 
+    resource_name = "MongoDbConfig"
+    title = "MongoDB"
+    echoed_inputs = ("connectionString",)
+    example = (
+        "kind: ardent/MongoDbConfig\n"
+        "name: orders\n"
+        "spec:\n"
+        "  connectionString: {secret: ordersMongoUri}\n"
+        "  databases:\n"
+        "    - name: orders\n"
+        "      collections:\n"
+        "        - name: orders\n"
+        "        - name: customers\n"
+    )
     secrets = ("connectionString",)
     type: SkipJsonSchema[Literal["mongodb"]] = "mongodb"
     connection_string: MongoUrl = field(
@@ -138,6 +166,21 @@ class MongoDbConfigInputs(ConfigInputs):
 class PostgresConfigInputs(ConfigInputs):
     """PostgreSQL (`postgreSQL`; the wire capitalises `Hostname` and `Port`)."""
 
+    resource_name = "PostgresConfig"
+    title = "PostgreSQL"
+    args_description = "PostgreSQL (`postgreSQL`); sent as `Hostname`/`Port`."
+    echoed_inputs = ("hostname", "port", "username", "password")
+    example = (
+        "kind: ardent/PostgresConfig\n"
+        "name: warehouse\n"
+        "spec:\n"
+        "  hostname: db.internal.example.com\n"
+        "  port: '5432'\n"
+        "  username: ardent\n"
+        "  password: {secret: warehousePgPassword}\n"
+        "  databases:\n"
+        "    - name: analytics\n"
+    )
     wire_names = {"hostname": "Hostname", "port": "Port"}
     secrets = ("password",)
     type: SkipJsonSchema[Literal["postgreSQL"]] = "postgreSQL"
@@ -151,6 +194,20 @@ class PostgresConfigInputs(ConfigInputs):
 class MySqlConfigInputs(ConfigInputs):
     """MySQL (`mysql`; lower-case `host` and `port` on the wire)."""
 
+    resource_name = "MySqlConfig"
+    title = "MySQL"
+    echoed_inputs = ("host", "port", "password")
+    example = (
+        "kind: ardent/MySqlConfig\n"
+        "name: shop\n"
+        "spec:\n"
+        "  host: {config: shopDbHost}\n"
+        "  port: '3306'\n"
+        "  username: ardent_reader\n"
+        "  password: {secret: shopDbPassword}\n"
+        "  databases:\n"
+        "    - name: shop\n"
+    )
     secrets = ("password",)
     type: SkipJsonSchema[Literal["mysql"]] = "mysql"
     host: Host = field(..., "Server host name.", "Give a host such as 'db.example.com'.")
@@ -163,6 +220,21 @@ class MySqlConfigInputs(ConfigInputs):
 class SnowflakeConfigInputs(ConfigInputs):
     """Snowflake (`snowflake`)."""
 
+    resource_name = "SnowflakeConfig"
+    title = "Snowflake"
+    echoed_inputs = ("account", "warehouse", "password")
+    example = (
+        "kind: ardent/SnowflakeConfig\n"
+        "name: snowflake\n"
+        "spec:\n"
+        "  account: xy12345.eu-west-1\n"
+        "  user: ARDENT\n"
+        "  password: {secret: snowflakePassword}\n"
+        "  warehouse: ANALYTICS_WH\n"
+        "  databases:\n"
+        "    - name: RAW\n"
+        "    - name: MARTS\n"
+    )
     secrets = ("password",)
     type: SkipJsonSchema[Literal["snowflake"]] = "snowflake"
     account: NonEmpty = field(
@@ -180,6 +252,20 @@ class SnowflakeConfigInputs(ConfigInputs):
 class AzureSqlServerConfigInputs(ConfigInputs):
     """Azure SQL Server (`azureSQLServer`)."""
 
+    resource_name = "AzureSqlServerConfig"
+    title = "Azure SQL Server"
+    echoed_inputs = ("server", "password")
+    example = (
+        "kind: ardent/AzureSqlServerConfig\n"
+        "name: sales\n"
+        "spec:\n"
+        "  server: acme.database.windows.net\n"
+        "  username: ardent\n"
+        "  password: {secret: azureSqlPassword}\n"
+        "  version: '18'\n"
+        "  databases:\n"
+        "    - name: sales\n"
+    )
     secrets = ("password",)
     type: SkipJsonSchema[Literal["azureSQLServer"]] = "azureSQLServer"
     server: Host = field(..., "Server host, e.g. `acme.database.windows.net`.", "Give the server's host name.")
@@ -192,6 +278,21 @@ class AzureSqlServerConfigInputs(ConfigInputs):
 class SupabaseConfigInputs(ConfigInputs):
     """Supabase (`supabase`)."""
 
+    resource_name = "SupabaseConfig"
+    title = "Supabase"
+    echoed_inputs = ("projectUrl", "apiKey")
+    example = (
+        "kind: ardent/SupabaseConfig\n"
+        "name: app\n"
+        "spec:\n"
+        "  projectUrl: https://abcdefghijklmnop.supabase.co\n"
+        "  apiKey: {env: SUPABASE_SERVICE_ROLE_KEY}\n"
+        "  databases:\n"
+        "    - name: public\n"
+        "      tables:\n"
+        "        - name: profiles\n"
+        "        - name: orders\n"
+    )
     secrets = ("apiKey",)
     type: SkipJsonSchema[Literal["supabase"]] = "supabase"
     project_url: Url = field(..., "Project URL, e.g. `https://abc.supabase.co`.", "Give the https project URL.")
@@ -204,6 +305,21 @@ class SupabaseConfigInputs(ConfigInputs):
 class AirflowConfigInputs(ConfigInputs):
     """Apache Airflow (`airflow`) with the GitHub repository holding its DAGs."""
 
+    resource_name = "AirflowConfig"
+    title = "Airflow"
+    args_description = "Apache Airflow (`airflow`) and the repository holding its DAGs."
+    echoed_inputs = ("host", "githubToken", "password")
+    example = (
+        "kind: ardent/AirflowConfig\n"
+        "name: pipelines\n"
+        "spec:\n"
+        "  githubToken: {secret: githubToken}\n"
+        "  repo: acme/data-pipelines\n"
+        "  dagPath: dags\n"
+        "  host: https://airflow.example.com\n"
+        "  username: ardent\n"
+        "  password: {secret: airflowPassword}\n"
+    )
     secrets = ("githubToken", "password")
     type: SkipJsonSchema[Literal["airflow"]] = "airflow"
     github_token: Secret = field(..., "GitHub token for the DAG repository (secret).", "Give a GitHub token.")
@@ -217,6 +333,25 @@ class AirflowConfigInputs(ConfigInputs):
 class DatabricksConfigInputs(ConfigInputs):
     """Databricks SQL (`databricks`): catalogs -> databases -> tables."""
 
+    resource_name = "DatabricksConfig"
+    title = "Databricks SQL"
+    args_description = "Databricks SQL (`databricks`): catalogs -> databases -> tables."
+    echoed_inputs = ("serverHostname", "accessToken")
+    example = (
+        "kind: ardent/DatabricksConfig\n"
+        "name: lakehouse\n"
+        "spec:\n"
+        "  serverHostname: adb-1234567890123456.7.azuredatabricks.net\n"
+        "  httpPath: /sql/1.0/warehouses/1a2b3c4d5e6f7a8b\n"
+        "  accessToken: {secret: databricksToken}\n"
+        "  catalogs:\n"
+        "    - name: main\n"
+        "      databases:\n"
+        "        - name: sales\n"
+        "          tables:\n"
+        "            - name: orders\n"
+        "            - name: customers\n"
+    )
     secrets = ("accessToken",)
     type: SkipJsonSchema[Literal["databricks"]] = "databricks"
     server_hostname: Host = field(
@@ -240,6 +375,19 @@ class DatabricksConfigInputs(ConfigInputs):
 class DatabricksJobsConfigInputs(ConfigInputs):
     """Databricks Jobs (`databricksJobs`) with the repository holding the job code."""
 
+    resource_name = "DatabricksJobsConfig"
+    title = "Databricks Jobs"
+    echoed_inputs = ("workspaceUrl", "accessToken", "githubToken")
+    example = (
+        "kind: ardent/DatabricksJobsConfig\n"
+        "name: jobs\n"
+        "spec:\n"
+        "  workspaceUrl: https://adb-1234567890123456.7.azuredatabricks.net\n"
+        "  accessToken: {secret: databricksToken}\n"
+        "  githubToken: {env: GITHUB_TOKEN}\n"
+        "  repo: acme/databricks-jobs\n"
+        "  repoPath: jobs\n"
+    )
     secrets = ("accessToken", "githubToken")
     type: SkipJsonSchema[Literal["databricksJobs"]] = "databricksJobs"
     workspace_url: Url = field(..., "Workspace URL, e.g. `https://adb-123.azuredatabricks.net`.", "Give the URL.")
@@ -252,6 +400,19 @@ class DatabricksJobsConfigInputs(ConfigInputs):
 class TigerBeetleConfigInputs(ConfigInputs):
     """TigerBeetle (`tigerbeetle`)."""
 
+    resource_name = "TigerBeetleConfig"
+    title = "TigerBeetle"
+    echoed_inputs = ("clusterId", "replicaAddresses")
+    example = (
+        "kind: ardent/TigerBeetleConfig\n"
+        "name: ledger\n"
+        "spec:\n"
+        "  clusterId: '0'\n"
+        "  replicaAddresses:\n"
+        "    - 10.0.0.1:3000\n"
+        "    - 10.0.0.2:3000\n"
+        "    - 10.0.0.3:3000\n"
+    )
     type: SkipJsonSchema[Literal["tigerbeetle"]] = "tigerbeetle"
     cluster_id: Digits = field(..., "Cluster id as a decimal string, e.g. `'0'`.", "Give a cluster id such as '0'.")
     replica_addresses: list[Address] = field(
@@ -262,33 +423,24 @@ class TigerBeetleConfigInputs(ConfigInputs):
     )
 
 
-CONFIG_MODELS: dict[str, type[ConfigInputs]] = {
-    "mongodb": MongoDbConfigInputs,
-    "postgreSQL": PostgresConfigInputs,
-    "mysql": MySqlConfigInputs,
-    "snowflake": SnowflakeConfigInputs,
-    "azureSQLServer": AzureSqlServerConfigInputs,
-    "supabase": SupabaseConfigInputs,
-    "airflow": AirflowConfigInputs,
-    "databricks": DatabricksConfigInputs,
-    "databricksJobs": DatabricksJobsConfigInputs,
-    "tigerbeetle": TigerBeetleConfigInputs,
-}
-
-AnyConfig = Annotated[
-    MongoDbConfigInputs
-    | PostgresConfigInputs
-    | MySqlConfigInputs
-    | SnowflakeConfigInputs
-    | AzureSqlServerConfigInputs
-    | SupabaseConfigInputs
-    | AirflowConfigInputs
-    | DatabricksConfigInputs
-    | DatabricksJobsConfigInputs
-    | TigerBeetleConfigInputs,
-    pydantic.Field(discriminator="type"),
-]
-_ANY_CONFIG: pydantic.TypeAdapter[AnyConfig] = pydantic.TypeAdapter(AnyConfig)
+#: Every kind of configuration: each model declares its wire type, names, example and secrets.
+MODELS: tuple[type[ConfigInputs], ...] = (
+    MongoDbConfigInputs,
+    PostgresConfigInputs,
+    MySqlConfigInputs,
+    SnowflakeConfigInputs,
+    AzureSqlServerConfigInputs,
+    SupabaseConfigInputs,
+    AirflowConfigInputs,
+    DatabricksConfigInputs,
+    DatabricksJobsConfigInputs,
+    TigerBeetleConfigInputs,
+)
+CONFIG_MODELS: dict[str, type[ConfigInputs]] = {model.wire_type(): model for model in MODELS}
+# One model per `type` tag; a static union cannot be spelled from the tuple, hence the ignore.
+_ANY_CONFIG: pydantic.TypeAdapter[ConfigInputs] = pydantic.TypeAdapter(
+    Annotated[Union[MODELS], pydantic.Field(discriminator="type")]  # type: ignore[arg-type]  # noqa: UP007
+)
 
 
 class ConfigOutputs(pydantic.BaseModel):
@@ -380,180 +532,35 @@ def provider_for(wire_type: str) -> type[ConfigurationProvider]:
     return PROVIDERS[wire_type]
 
 
-def _spec(name: str, wire_type: str, title: str, example: str) -> ResourceSpec:
-    model = CONFIG_MODELS[wire_type]
+def _spec(model: type[ConfigInputs]) -> ResourceSpec:
+    wire_type = model.wire_type()
     return ResourceSpec(
-        token=f"dataplatforms:ardent:{name}",
+        token=f"dataplatforms:ardent:{model.resource_name}",
         description=(
-            f"An Ardent {title} data-source configuration (`{wire_type}`). The id is chosen client-side once "
-            "and kept; every field change is an in-place update (Ardent's set is an upsert)."
+            f"An Ardent {model.title} data-source configuration (`{wire_type}`). The id is chosen client-side "
+            "once and kept; every field change is an in-place update (Ardent's set is an upsert)."
         ),
         inputs=model,
         outputs=ConfigOutputs,
         provider=provider_for(wire_type),
-        example=example,
+        example=model.example,
         replace_on_changes=("configId",),
         secret_inputs=model.secrets,
         drift_detection=False,
         mints_identity=True,
-        sdk_args_description={
-            "postgreSQL": "PostgreSQL (`postgreSQL`); sent as `Hostname`/`Port`.",
-            "airflow": "Apache Airflow (`airflow`) and the repository holding its DAGs.",
-            "databricks": "Databricks SQL (`databricks`): catalogs -> databases -> tables.",
-        }.get(wire_type, f"{title} (`{wire_type}`)."),
-        sdk_echoed_inputs=(
-            "configId",
-            *{
-                "mongodb": ("connectionString",),
-                "postgreSQL": ("hostname", "port", "username", "password"),
-                "mysql": ("host", "port", "password"),
-                "snowflake": ("account", "warehouse", "password"),
-                "azureSQLServer": ("server", "password"),
-                "supabase": ("projectUrl", "apiKey"),
-                "airflow": ("host", "githubToken", "password"),
-                "databricks": ("serverHostname", "accessToken"),
-                "databricksJobs": ("workspaceUrl", "accessToken", "githubToken"),
-                "tigerbeetle": ("clusterId", "replicaAddresses"),
-            }[wire_type],
-        ),
+        sdk_args_description=model.args_description or f"{model.title} (`{wire_type}`).",
+        sdk_echoed_inputs=("configId", *model.echoed_inputs),
     )
 
 
-CLASS_NAMES: dict[str, tuple[str, str]] = {
-    "mongodb": ("MongoDbConfig", "MongoDB"),
-    "postgreSQL": ("PostgresConfig", "PostgreSQL"),
-    "mysql": ("MySqlConfig", "MySQL"),
-    "snowflake": ("SnowflakeConfig", "Snowflake"),
-    "azureSQLServer": ("AzureSqlServerConfig", "Azure SQL Server"),
-    "supabase": ("SupabaseConfig", "Supabase"),
-    "airflow": ("AirflowConfig", "Airflow"),
-    "databricks": ("DatabricksConfig", "Databricks SQL"),
-    "databricksJobs": ("DatabricksJobsConfig", "Databricks Jobs"),
-    "tigerbeetle": ("TigerBeetleConfig", "TigerBeetle"),
-}
-
 PROVIDERS: dict[str, type[ConfigurationProvider]] = {
-    wire_type: type(f"{name}Provider", (ConfigurationProvider,), {"wire_type": wire_type, "__module__": __name__})
-    for wire_type, (name, _) in CLASS_NAMES.items()
+    model.wire_type(): type(
+        f"{model.resource_name}Provider",
+        (ConfigurationProvider,),
+        {"wire_type": model.wire_type(), "__module__": __name__},
+    )
+    for model in MODELS
 }
 globals().update({cls.__name__: cls for cls in PROVIDERS.values()})  # importable by name for unpickling
 
-#: Each configuration's example manifest, by wire type.
-EXAMPLES: dict[str, str] = {
-    "mongodb": (
-        "kind: ardent/MongoDbConfig\n"
-        "name: orders\n"
-        "spec:\n"
-        "  connectionString: {secret: ordersMongoUri}\n"
-        "  databases:\n"
-        "    - name: orders\n"
-        "      collections:\n"
-        "        - name: orders\n"
-        "        - name: customers\n"
-    ),
-    "postgreSQL": (
-        "kind: ardent/PostgresConfig\n"
-        "name: warehouse\n"
-        "spec:\n"
-        "  hostname: db.internal.example.com\n"
-        "  port: '5432'\n"
-        "  username: ardent\n"
-        "  password: {secret: warehousePgPassword}\n"
-        "  databases:\n"
-        "    - name: analytics\n"
-    ),
-    "mysql": (
-        "kind: ardent/MySqlConfig\n"
-        "name: shop\n"
-        "spec:\n"
-        "  host: {config: shopDbHost}\n"
-        "  port: '3306'\n"
-        "  username: ardent_reader\n"
-        "  password: {secret: shopDbPassword}\n"
-        "  databases:\n"
-        "    - name: shop\n"
-    ),
-    "snowflake": (
-        "kind: ardent/SnowflakeConfig\n"
-        "name: snowflake\n"
-        "spec:\n"
-        "  account: xy12345.eu-west-1\n"
-        "  user: ARDENT\n"
-        "  password: {secret: snowflakePassword}\n"
-        "  warehouse: ANALYTICS_WH\n"
-        "  databases:\n"
-        "    - name: RAW\n"
-        "    - name: MARTS\n"
-    ),
-    "azureSQLServer": (
-        "kind: ardent/AzureSqlServerConfig\n"
-        "name: sales\n"
-        "spec:\n"
-        "  server: acme.database.windows.net\n"
-        "  username: ardent\n"
-        "  password: {secret: azureSqlPassword}\n"
-        "  version: '18'\n"
-        "  databases:\n"
-        "    - name: sales\n"
-    ),
-    "supabase": (
-        "kind: ardent/SupabaseConfig\n"
-        "name: app\n"
-        "spec:\n"
-        "  projectUrl: https://abcdefghijklmnop.supabase.co\n"
-        "  apiKey: {env: SUPABASE_SERVICE_ROLE_KEY}\n"
-        "  databases:\n"
-        "    - name: public\n"
-        "      tables:\n"
-        "        - name: profiles\n"
-        "        - name: orders\n"
-    ),
-    "airflow": (
-        "kind: ardent/AirflowConfig\n"
-        "name: pipelines\n"
-        "spec:\n"
-        "  githubToken: {secret: githubToken}\n"
-        "  repo: acme/data-pipelines\n"
-        "  dagPath: dags\n"
-        "  host: https://airflow.example.com\n"
-        "  username: ardent\n"
-        "  password: {secret: airflowPassword}\n"
-    ),
-    "databricks": (
-        "kind: ardent/DatabricksConfig\n"
-        "name: lakehouse\n"
-        "spec:\n"
-        "  serverHostname: adb-1234567890123456.7.azuredatabricks.net\n"
-        "  httpPath: /sql/1.0/warehouses/1a2b3c4d5e6f7a8b\n"
-        "  accessToken: {secret: databricksToken}\n"
-        "  catalogs:\n"
-        "    - name: main\n"
-        "      databases:\n"
-        "        - name: sales\n"
-        "          tables:\n"
-        "            - name: orders\n"
-        "            - name: customers\n"
-    ),
-    "databricksJobs": (
-        "kind: ardent/DatabricksJobsConfig\n"
-        "name: jobs\n"
-        "spec:\n"
-        "  workspaceUrl: https://adb-1234567890123456.7.azuredatabricks.net\n"
-        "  accessToken: {secret: databricksToken}\n"
-        "  githubToken: {env: GITHUB_TOKEN}\n"
-        "  repo: acme/databricks-jobs\n"
-        "  repoPath: jobs\n"
-    ),
-    "tigerbeetle": (
-        "kind: ardent/TigerBeetleConfig\n"
-        "name: ledger\n"
-        "spec:\n"
-        "  clusterId: '0'\n"
-        "  replicaAddresses:\n"
-        "    - 10.0.0.1:3000\n"
-        "    - 10.0.0.2:3000\n"
-        "    - 10.0.0.3:3000\n"
-    ),
-}
-
-SPECS: tuple[ResourceSpec, ...] = tuple(_spec(name, t, title, EXAMPLES[t]) for t, (name, title) in CLASS_NAMES.items())
+SPECS: tuple[ResourceSpec, ...] = tuple(_spec(model) for model in MODELS)
