@@ -45,6 +45,18 @@ def engine_keys(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k in ENGINE_KEYS}
 
 
+def output_values(model: type[pydantic.BaseModel], **values: Any) -> dict[str, Any]:
+    """Outputs under the names `model` (a resource's output model) declares, from values given by field name.
+
+    The values are not validated: a platform answering null where it usually sends a value must
+    not fail a create whose work is done.
+    """
+    unknown = set(values) - set(model.model_fields)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no output {sorted(unknown)}")
+    return {info.alias or name: values[name] for name, info in model.model_fields.items() if name in values}
+
+
 def field(default: Any, description: str, fix: str, **kwargs: Any) -> Any:
     """A pydantic field with a description (for the schema) and a `fix` hint (for CheckFailures)."""
     return pydantic.Field(default, description=description, json_schema_extra={"fix": fix}, **kwargs)

@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pydantic
 
-from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .provider_base import AerostackProvider
@@ -113,7 +113,7 @@ class CacheEntryProvider(AerostackProvider):
         expires = None
         if inputs.ttl is not None:
             expires = (datetime.now(timezone.utc) + timedelta(seconds=inputs.ttl)).isoformat()
-        return {**props, "expiresAt": expires}
+        return {**props, **output_values(CacheEntryOutputs, expires_at=expires)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(str(props["key"]), self._set(props))

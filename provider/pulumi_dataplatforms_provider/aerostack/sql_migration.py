@@ -32,7 +32,7 @@ from typing import Any
 import pulumi
 import pydantic
 
-from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
 from ..core import APIConnectionError, APIStatusError
 from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
@@ -341,7 +341,10 @@ class SqlMigrationProvider(AerostackProvider):
                     "the migration was not recorded (the next `pulumi up` checks verify again and runs no statement)"
                 )
             applied_at = migrator.save(digest, len(inputs.up))
-        outs = {**props, "checksum": digest, "appliedAt": applied_at, "statementsApplied": ran}
+        outs = {
+            **props,
+            **output_values(SqlMigrationOutputs, checksum=digest, applied_at=applied_at, statements_applied=ran),
+        }
         return CreateResult(f"{migrator.table}/{migrator.id}", outs)
 
     # read ----------------------------------------------------------------------------------
@@ -357,7 +360,10 @@ class SqlMigrationProvider(AerostackProvider):
                 f"aerostack migration {migrator.id}: verify query fails; the schema was changed outside Pulumi"
             )
             return ReadResult("", {})
-        outs = {**props, "checksum": existing["checksum"], "appliedAt": existing["applied_at"]}
+        outs = {
+            **props,
+            **output_values(SqlMigrationOutputs, checksum=existing["checksum"], applied_at=existing["applied_at"]),
+        }
         return ReadResult(id_, outs, {**engine_keys(props), **user_inputs(props, SqlMigrationInputs)})
 
     # update --------------------------------------------------------------------------------

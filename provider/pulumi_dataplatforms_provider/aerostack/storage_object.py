@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pydantic
 
-from ..checking import changed_inputs, field, is_unknown, user_inputs, validate
+from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .provider_base import AerostackProvider
@@ -115,7 +115,7 @@ class StorageObjectProvider(AerostackProvider):
         result = self.client().storage_upload(
             inputs.key, source, file_name=inputs.file_name, content_type=inputs.content_type
         )
-        return {**props, "url": result.url, "size": size}
+        return {**props, **output_values(StorageObjectOutputs, url=result.url, size=size)}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(str(props["key"]), self._upload(props))

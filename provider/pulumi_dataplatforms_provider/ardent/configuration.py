@@ -16,7 +16,7 @@ from pulumi.runtime import rpc
 from pydantic.json_schema import SkipJsonSchema
 
 from ..base import auto_uuid, with_defaults
-from ..checking import PREVIEW_KEY, field, is_unknown, user_inputs, validate
+from ..checking import PREVIEW_KEY, field, is_unknown, output_values, user_inputs, validate
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost
@@ -507,7 +507,7 @@ class ConfigurationProvider(ArdentProvider):
         config = parse_config(props)
         config_id = str(props["configId"])
         self.client().set_config(str(props["type"]), config_id, config.wire_params())
-        return CreateResult(config_id, {**props, "configId": config_id})
+        return CreateResult(config_id, {**props, **output_values(ConfigOutputs, config_id=config_id)})
 
     # read ----------------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -519,7 +519,7 @@ class ConfigurationProvider(ArdentProvider):
         """Set again under the same id: Ardent's set is an upsert."""
         config = parse_config(news)
         self.client().set_config(str(news["type"]), id_, config.wire_params())
-        return UpdateResult({**news, "configId": id_})
+        return UpdateResult({**news, **output_values(ConfigOutputs, config_id=id_)})
 
     # delete --------------------------------------------------------------------------------
     def delete(self, id_: str, _props: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ import pydantic
 import pydantic.alias_generators
 
 from ..base import auto_name, is_auto_named, with_defaults
-from ..checking import changed_inputs, field, user_inputs, validate
+from ..checking import changed_inputs, field, output_values, user_inputs, validate
 from ..core import APIStatusError
 from ..exactly_once import create_once
 from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
@@ -128,7 +128,7 @@ class ConnectorProvider(ArdentProvider):
                     f"removed ({cleanup}); delete it in Ardent"
                 ) from exc
             raise
-        outs = {**props, "connectorId": connector.id, "status": connector.status}
+        outs = {**props, **output_values(ConnectorOutputs, connector_id=connector.id, status=connector.status)}
         return CreateResult(connector.id, outs)
 
     @staticmethod

@@ -17,7 +17,7 @@ import pydantic
 import pydantic.alias_generators
 
 from ..base import auto_uuid
-from ..checking import changed_inputs, field, user_inputs, validate
+from ..checking import changed_inputs, field, output_values, user_inputs, validate
 from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
@@ -111,10 +111,9 @@ class JobProvider(ArdentProvider):
             raise
         outs = {
             **props,
-            "jobId": job.id,
-            "filesShareName": job.files_share_name,
-            "userId": job.userID,
-            "response": answer,
+            **output_values(
+                JobOutputs, job_id=job.id, files_share_name=job.files_share_name, user_id=job.userID, response=answer
+            ),
         }
         return CreateResult(job.id, outs)
 

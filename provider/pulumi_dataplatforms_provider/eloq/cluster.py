@@ -15,7 +15,7 @@ import pydantic
 import pydantic.alias_generators
 
 from ..base import PlatformProvider, auto_name, created_within, is_auto_named, with_defaults
-from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
 from ..core import NotFoundError, PermissionDeniedError
 from ..exactly_once import create_once
 from ..polling import WaitTimeoutError, wait_for
@@ -154,27 +154,30 @@ def outputs(inputs: dict[str, Any], resolved_sku_id: int | None, cluster: Cluste
         **inputs,
         "region": cluster.region,
         "zone": cluster.zone,
-        "resolvedSkuId": resolved_sku_id,
-        "status": cluster.status,
-        "host": cluster.elb_addr,
-        "port": cluster.elb_port,
-        "username": username,
-        "password": password,
-        "connectionString": f"{scheme}://{username}:{password}@{cluster.elb_addr}:{cluster.elb_port}",
-        "version": cluster.version,
-        "createdAt": cluster.create_at,
-        "moduleType": cluster.module_type,
-        "cloudProvider": cluster.cloud_provider,
-        "deployMode": cluster.cluster_deploy_mode,
-        "elbState": cluster.elb_state,
-        "orgName": cluster.org_name,
-        "projectName": cluster.project_name,
-        "txCpuLimit": cluster.tx_cpu_limit,
-        "txMemoryMiLimit": cluster.tx_memory_mi_limit,
-        "txReplica": cluster.tx_replica,
-        "logCpuLimit": cluster.log_cpu_limit,
-        "logMemoryMiLimit": cluster.log_memory_mi_limit,
-        "logReplica": cluster.log_replica,
+        **output_values(
+            ClusterOutputs,
+            resolved_sku_id=resolved_sku_id,
+            status=cluster.status,
+            host=cluster.elb_addr,
+            port=cluster.elb_port,
+            username=username,
+            password=password,
+            connection_string=f"{scheme}://{username}:{password}@{cluster.elb_addr}:{cluster.elb_port}",
+            version=cluster.version,
+            created_at=cluster.create_at,
+            module_type=cluster.module_type,
+            cloud_provider=cluster.cloud_provider,
+            deploy_mode=cluster.cluster_deploy_mode,
+            elb_state=cluster.elb_state,
+            org_name=cluster.org_name,
+            project_name=cluster.project_name,
+            tx_cpu_limit=cluster.tx_cpu_limit,
+            tx_memory_mi_limit=cluster.tx_memory_mi_limit,
+            tx_replica=cluster.tx_replica,
+            log_cpu_limit=cluster.log_cpu_limit,
+            log_memory_mi_limit=cluster.log_memory_mi_limit,
+            log_replica=cluster.log_replica,
+        ),
     }
 
 

@@ -15,7 +15,7 @@ import pydantic
 import pydantic.alias_generators
 
 from ..base import auto_name, created_within, is_auto_named, with_defaults
-from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
 from ..core import ConflictError
 from ..exactly_once import create_once
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
@@ -116,10 +116,13 @@ def outputs(inputs: dict[str, Any], folder: FolderInfo) -> dict[str, Any]:
     return {
         **inputs,
         "name": folder.name,
-        "folderId": folder.id,
-        "status": folder.status,
-        "createdAt": folder.created_at,
-        "coverImagePath": folder.cover_image_path,
+        **output_values(
+            FolderOutputs,
+            folder_id=folder.id,
+            status=folder.status,
+            created_at=folder.created_at,
+            cover_image_path=folder.cover_image_path,
+        ),
     }
 
 

@@ -18,7 +18,7 @@ import pydantic
 import pydantic.alias_generators
 
 from ..base import auto_name, created_within, is_auto_named, with_defaults
-from ..checking import changed_inputs, engine_keys, field, is_unknown, user_inputs, validate
+from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
 from ..core import ConflictError, NotFoundError
 from ..exactly_once import create_once
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
@@ -272,16 +272,17 @@ class ServiceProvider(SparkProvider):
         service_id = str(schema.raw.get("serviceId") or "")
         if not service_id:
             service_id = client.execute(folder, name).service_id or ""
-        return {
-            "serviceId": service_id,
-            "versionId": versions[0].id,
-            "version": versions[0].revision,
-            "versions": [v.summary() for v in versions],
-            "versionCount": len(versions),
-            "inputNames": schema.inputs,
-            "outputNames": schema.outputs,
-            "executeUrl": client.execute_url(folder, name),
-        }
+        return output_values(
+            ServiceOutputs,
+            service_id=service_id,
+            version_id=versions[0].id,
+            version=versions[0].revision,
+            versions=[v.summary() for v in versions],
+            version_count=len(versions),
+            input_names=schema.inputs,
+            output_names=schema.outputs,
+            execute_url=client.execute_url(folder, name),
+        )
 
     @staticmethod
     def _clean_up(client: SparkClient, folder: str, name: str, cause: Exception) -> None:
