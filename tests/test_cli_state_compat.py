@@ -39,6 +39,7 @@ RESOURCES = 32
 
 def test_a_stack_made_before_the_refactor_reapplies_as_a_no_op(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_cli()
+    assert (FIXTURE / "state" / "backend" / ".pulumi" / "stacks" / "fault-convergence" / "dev.json").is_file()
     work = tmp_path / "compat"
     shutil.copytree(FIXTURE, work)
     shutil.copy(PROGRAM, work / "program" / "__main__.py")
