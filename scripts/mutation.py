@@ -93,6 +93,7 @@ class Target:
 
 
 HANDLER_FILES = (
+    "exactly_once.py",
     "eloq/cluster.py",
     "ardent/configuration.py",
     "ardent/connector.py",
@@ -167,6 +168,15 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tests/test_aerostack_client.py",
             "tests/test_aerostack_sandbox.py",
             "tests/test_emulator_route_auth.py",
+        ),
+    ),
+    (
+        f"{PROVIDER}/exactly_once.py",
+        (
+            "tests/test_eloq_cluster_handler.py",
+            "tests/test_spark_handlers.py",
+            "tests/test_ardent_handlers.py",
+            "tests/test_retries_end_to_end.py",
         ),
     ),
     (
