@@ -34,8 +34,10 @@ class Created(Generic[T]):
     value: T
     #: The POST of this call answered (False: `find` found it).
     posted: bool
-    #: This call sent a POST (so a found value may be its own, whose answer was lost).
-    attempted: bool
+    #: Found after a POST of this call failed without a clear answer (a 5xx or a transport
+    #: failure): the value is that POST's work, not something made elsewhere. (A 409 alone
+    #: does not count: the name may be taken by someone else.)
+    after_lost_answer: bool
 
 
 def create_once(
@@ -59,17 +61,16 @@ def create_once(
     - After a 5xx or a transport failure the thing is looked up before any further POST; when
       the deadline leaves no time for another attempt, the failure is raised.
     """
-    attempted, uncertain, delay = False, False, initial
+    lost, delay = False, initial
     while True:
-        if look_first or uncertain:
+        if look_first or lost:
             existing = find()
             if existing is not None:
-                if attempted:
+                if lost:
                     pulumi.log.info(f"{what}: found what an unconfirmed attempt made")
-                return Created(existing, posted=False, attempted=attempted)
+                return Created(existing, posted=False, after_lost_answer=lost)
         try:
-            attempted = True
-            return Created(post(), posted=True, attempted=True)
+            return Created(post(), posted=True, after_lost_answer=False)
         except RateLimitError:
             pass
         except ConflictError:
@@ -77,14 +78,14 @@ def create_once(
                 existing = find()
                 if existing is None:
                     raise
-                return Created(existing, posted=False, attempted=True)
+                return Created(existing, posted=False, after_lost_answer=lost)
         except AMBIGUOUS as exc:
-            uncertain = True
+            lost = True
             if deadline.remaining < delay:
                 existing = find()
                 if existing is None:
                     raise
-                return Created(existing, posted=False, attempted=True)
+                return Created(existing, posted=False, after_lost_answer=True)
             pulumi.log.info(f"{what}: not confirmed ({exc.message}); looking before trying again")
         if deadline.remaining < delay:
             raise TimeoutError(f"{what}: not done within {deadline.seconds:g}s; raise the `timeouts` input")

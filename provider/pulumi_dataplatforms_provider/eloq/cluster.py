@@ -273,8 +273,8 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             pulumi.log.info(f"eloq cluster {name}: create requested in {inputs.region}")
 
         created = create_once(f"eloq cluster {name}", find, post, deadline)
-        if created.posted or created.value is None:
-            return True
+        if created.posted or created.after_lost_answer or created.value is None:
+            return True  # this create's own cluster: a failure below removes it
         return self._adopt(name, created.value, inputs, deadline, auto_named)
 
     @staticmethod

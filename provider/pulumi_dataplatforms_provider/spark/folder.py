@@ -192,7 +192,7 @@ class FolderProvider(SparkProvider):
             deadline,
         )
         existing = created.value
-        if created.posted or created.attempted:
+        if created.posted or created.after_lost_answer:
             return existing
         recent = bool(existing.created_at) and created_within(str(existing.created_at), deadline.seconds)
         if not (inputs.adopt_existing or auto_named or recent):
