@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.harness import Secret, Stack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

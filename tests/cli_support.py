@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.ardent.client import ArdentClient
 from scripts.cli_stack import CliStack
-from tests.emulator_process import EmulatorProcess
 
 
 def spark_state(emulator: EmulatorProcess) -> dict[str, dict[str, Any]]:

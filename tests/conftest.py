@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

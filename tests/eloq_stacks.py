@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.harness import Secret, Stack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ from typing import TypeVar
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.base import PlatformProvider
 from scripts.cli_stack import platform_config
-from tests.emulator_process import EmulatorProcess
 
 ProviderT = TypeVar("ProviderT", bound=PlatformProvider[object])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from scripts.cli_stack import CliStack
 from tests.cli_support import AerostackApi
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import resources
 
 TYPE = "pulumi-python:dynamic/"

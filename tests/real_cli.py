@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from scripts.cli_stack import CliStack, EmulatorSettings, find_cli, platform_config
-from tests.emulator_process import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.aerostack import SERVERS, server_url
 from pulumi_dataplatforms_provider.aerostack.client import AerostackClient, AsyncAerostackClient
 from pulumi_dataplatforms_provider.core import AuthenticationError, ConflictError, ServerError, ValidationError
-from tests.emulator_process import EmulatorProcess
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,12 +23,12 @@ import httpx
 import pytest
 from pulumi.runtime import rpc
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.aerostack import sql_migration as migration_module
 from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
 from pulumi_dataplatforms_provider.aerostack.sql_migration import MigrationError, SqlMigrationProvider
 from pulumi_dataplatforms_provider.aerostack.storage_object import StorageObjectProvider
 from pulumi_dataplatforms_provider.core import APIStatusError
-from tests.emulator_process import EmulatorProcess
 from tests.handlers import configured
 
 pytestmark = pytest.mark.timeout(120)

@@ -11,7 +11,7 @@ import aerostack  # noqa: F401
 import httpx
 import pytest
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 
 pytestmark = pytest.mark.official
 

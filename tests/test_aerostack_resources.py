@@ -9,8 +9,8 @@ from typing import Any, cast
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.aerostack.sql_migration import MigrationError, SqlMigrationProvider
-from tests.emulator_process import EmulatorProcess
 from tests.handlers import configured
 from tests.harness import DeploymentError, Secret, Stack
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 
 OTHER_KEY = "aerostack-sandbox-tenant-b"
 

@@ -8,11 +8,11 @@ import time
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.ardent.auth import HmacAuth, signature, string_to_sign
 from pulumi_dataplatforms_provider.ardent.client import ArdentClient, compact_json
 from pulumi_dataplatforms_provider.core import AuthenticationError, NotFoundError
 from tests.ardent_stacks import ardent_state
-from tests.emulator_process import EmulatorProcess
 
 PATH = "/v1/configs/setTigerBeetleConfig"
 BODY = {"Config": {"type": "tigerbeetle", "id": "tb-1", "cluster_id": "0", "replica_addresses": ["3000"]}}

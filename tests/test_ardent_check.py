@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.ardent.configuration import ConfigurationProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
 from pulumi_dataplatforms_provider.ardent.job import JobProvider
 from pulumi_dataplatforms_provider.checking import PREVIEW_KEY, is_unknown
 from tests.ardent_programs import write_program
 from tests.ardent_stacks import ardent_calls, ardent_stack
-from tests.emulator_process import EmulatorProcess
 from tests.harness import DeploymentError
 
 DB = [{"name": "analytics"}]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.ardent_programs import ALL_TYPES, SECRETS, write_program
 from tests.ardent_stacks import CONFIG_TYPE, ardent_stack, ardent_state
-from tests.emulator_process import EmulatorProcess
 from tests.harness import Secret
 
 TYPES = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.ardent_stacks import EXAMPLE, ardent_stack, ardent_state
-from tests.emulator_process import EmulatorProcess
 from tests.harness import Secret
 
 SECRETS = {"pgPassword": "pg-EX-pw", "snowflakePassword": "sf-EX-pw", "airflowPassword": "af-EX-pw",

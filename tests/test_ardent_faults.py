@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.ardent_programs import ALL_TYPES, CONNECTOR_AND_JOB, SECRETS, write_program
 from tests.ardent_stacks import ardent_stack, ardent_state
-from tests.emulator_process import EmulatorProcess
 from tests.harness import Secret
 
 

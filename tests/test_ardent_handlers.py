@@ -17,13 +17,13 @@ import httpx
 import pytest
 from pulumi.runtime import rpc
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import exactly_once
 from pulumi_dataplatforms_provider.ardent.client import ArdentClient
 from pulumi_dataplatforms_provider.ardent.configuration import PROVIDERS, ConfigurationProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
 from pulumi_dataplatforms_provider.ardent.job import JobProvider
 from pulumi_dataplatforms_provider.core import APIStatusError, ServerError
-from tests.emulator_process import EmulatorProcess
 from tests.handlers import configured
 
 CONNECTORS = "/ardent/v1/connectors"

@@ -8,9 +8,9 @@ import textwrap
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.ardent_official_envs import python_for
 from tests.ardent_stacks import ardent_state
-from tests.emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.official
 

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.ardent.configuration import provider_for
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
 from pulumi_dataplatforms_provider.base import PlatformProvider
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
 from pulumi_dataplatforms_provider.spark.service import ServiceProvider
-from tests.emulator_process import EmulatorProcess
 from tests.handlers import configured
 
 POSTGRES = {"type": "postgreSQL", "hostname": "db", "port": 5432, "username": "u", "password": "p", "databaseName": "d"}

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.ardent.auth import HmacAuth
 from pulumi_dataplatforms_provider.ardent.client import compact_json
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import assert_no_plaintext_secrets, example_stack, resources, secret_values, shown_outputs, writes
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]

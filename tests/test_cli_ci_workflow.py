@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 import yaml
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from scripts.cli_stack import CliStack, Outcome
 from tests.cli_support import AerostackApi, spark_state
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import EXAMPLES, assert_no_plaintext_secrets, require_cli, writes
 from tests.test_ci_workflow import (
     WORKFLOW_PATH,

@@ -30,9 +30,9 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from scripts.cli_stack import CliStack, platform_config
 from tests.cli_support import AerostackApi
-from tests.emulator_process import EmulatorProcess
 from tests.inventory import declared, held, strays
 from tests.real_cli import PASSPHRASE, REPO, require_cli, resources
 

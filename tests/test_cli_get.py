@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.eloq_stacks import clusters
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import example_stack
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]

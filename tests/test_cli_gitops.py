@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from scripts.cli_stack import REPLACEMENT_STEPS, CliStack, Outcome
 from tests.cli_support import AerostackApi, SparkApi, ardent_client, edit, provider_blobs, spark_state
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import assert_no_plaintext_secrets, example_stack, secret_values, writes
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]

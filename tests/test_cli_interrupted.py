@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from scripts.cli_stack import CliStack, Outcome, platform_config
 from tests.eloq_stacks import clusters
-from tests.emulator_process import EmulatorProcess
 from tests.inventory import declared, held, strays
 from tests.real_cli import PASSPHRASE, REPO, environ_with, require_cli, resources
 

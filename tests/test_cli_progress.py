@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import engine_log
 from scripts.cli_stack import CliStack, platform_config
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import PASSPHRASE, require_cli, resources
 
 PROVISION_SECONDS = 4

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.eloq_stacks import clusters
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import assert_no_plaintext_secrets, example_stack, resources, secret_values, writes
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]

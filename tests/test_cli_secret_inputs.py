@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from pulumi_dataplatforms._resource import snake
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import registry
 from pulumi_dataplatforms_provider.spec import ResourceSpec
 from scripts.cli_stack import CliStack, platform_config
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import PASSPHRASE, require_cli
 from tests.test_resource_properties import CASES, base_inputs
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from scripts.cli_stack import CliStack, platform_config
-from tests.emulator_process import EmulatorProcess
 from tests.real_cli import PASSPHRASE, require_cli, writes
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(900)]

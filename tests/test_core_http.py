@@ -8,6 +8,7 @@ import logging
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.core import (
     APIConnectionError,
     AsyncBaseClient,
@@ -20,7 +21,6 @@ from pulumi_dataplatforms_provider.core import (
 )
 from pulumi_dataplatforms_provider.core.retry import retry_after_seconds
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
-from tests.emulator_process import EmulatorProcess
 
 FAST = RetryPolicy(max_retries=6, initial_delay=0.01, max_delay=0.05, deadline=10)
 

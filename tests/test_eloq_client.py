@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.core import ConflictError, NotFoundError, PermissionDeniedError
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
-from tests.emulator_process import EmulatorProcess
 from tests.test_core_http import count, eloq_client
 
 

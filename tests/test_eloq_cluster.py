@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.eloq_stacks import clusters, eloq_stack, kill_hosts, write_program
-from tests.emulator_process import EmulatorProcess
 from tests.harness import DeploymentError
 
 CLUSTER = "pulumi-python:dynamic/eloq:Cluster"

@@ -21,13 +21,13 @@ import httpx
 import pytest
 from pulumi.runtime import rpc
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess, credentials
 from pulumi_dataplatforms_provider import exactly_once
 from pulumi_dataplatforms_provider.core import PermissionDeniedError, ServerError
 from pulumi_dataplatforms_provider.eloq import cluster as cluster_module
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from pulumi_dataplatforms_provider.eloq.cluster import ClusterOutputs, ClusterProvider
 from pulumi_dataplatforms_provider.polling import WaitTimeoutError
-from tests.emulator_process import EmulatorProcess, credentials
 from tests.handlers import configured
 
 ORG, PROJECT = 1, 147

@@ -16,7 +16,7 @@ from eloq_sdk.exceptions import (  # type: ignore[import-untyped]
     EloqValidationError,
 )
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 
 pytestmark = pytest.mark.official
 

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_emulator.services.ardent.auth import CLOCK_SKEW_SECONDS, PUBLIC_KEY, SECRET_KEY
 from pulumi_dataplatforms_emulator.services.spark.backend import OAUTH_CLIENTS
-from tests.emulator_process import EmulatorProcess
 
 CONNECTORS = "/v1/connectors"
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from pulumi_dataplatforms_emulator import cli
-from tests.emulator_process import free_port
+from pulumi_dataplatforms_emulator.process import free_port
 
 
 def emulator_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

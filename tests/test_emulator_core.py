@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_emulator.services import SERVICES
-from tests.emulator_process import EmulatorProcess
 
 KEY = "eloq-dev-key-0001"
 OTHER_KEY = "eloq-dev-key-0002"

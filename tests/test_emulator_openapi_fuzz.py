@@ -24,8 +24,8 @@ from schemathesis import APIOperation, Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess, credentials
 from pulumi_dataplatforms_emulator.services import SERVICES
-from tests.emulator_process import EmulatorProcess, credentials
 
 SEED = 20240611
 MAX_EXAMPLES = 8

@@ -24,9 +24,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import TypeAdapter
 
 from pulumi_dataplatforms_emulator.app import create_app
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_emulator.services import SERVICES
 from pulumi_dataplatforms_emulator.settings import Settings
-from tests.emulator_process import EmulatorProcess
 
 #: Routes anyone may call, by path template (a trailing ``/*`` covers the subtree), with the reason.
 PUBLIC: dict[str, str] = {

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess, free_port
 from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
 from pulumi_dataplatforms_provider.base import PlatformProvider
@@ -17,7 +18,6 @@ from pulumi_dataplatforms_provider.core import APIConnectionError, APIStatusErro
 from pulumi_dataplatforms_provider.eloq.cluster import ClusterProvider
 from pulumi_dataplatforms_provider.registry import PLATFORMS
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
-from tests.emulator_process import EmulatorProcess, free_port
 from tests.handlers import configured
 
 

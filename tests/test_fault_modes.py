@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 
 ELOQ_KEY = "eloq-dev-key-0001"
 CLUSTERS = "orgs/1/projects/147/clusters"

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.emulator_process import EmulatorProcess
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.harness import Secret, Stack
 from tests.harness.runner import REPO_ROOT
 

@@ -27,9 +27,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import TypeAdapter, ValidationError
 
 from pulumi_dataplatforms_emulator.app import create_app
+from pulumi_dataplatforms_emulator.process import EmulatorProcess, credentials
 from pulumi_dataplatforms_emulator.services import SERVICES
 from pulumi_dataplatforms_emulator.settings import Settings
-from tests.emulator_process import EmulatorProcess, credentials
 
 PATH_VALUES = {"org_id": "1", "project_id": "147", "key": "reports/q1.csv"}
 #: Body fields that name something; they must refuse control characters.

@@ -40,7 +40,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.emulator_process import free_port
+from pulumi_dataplatforms_emulator.process import free_port
 from tests.real_cli import require_cli
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(1200)]

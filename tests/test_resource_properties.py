@@ -26,13 +26,13 @@ import pytest
 import yaml
 from pulumi.dynamic import CreateResult, UpdateResult
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import registry
 from pulumi_dataplatforms_provider.aerostack.sql_migration import checksum
 from pulumi_dataplatforms_provider.ardent.configuration import CONFIG_MODELS
 from pulumi_dataplatforms_provider.base import PlatformProvider
 from pulumi_dataplatforms_provider.core import APIStatusError
 from pulumi_dataplatforms_provider.spec import ResourceSpec
-from tests.emulator_process import EmulatorProcess
 from tests.handlers import configured
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

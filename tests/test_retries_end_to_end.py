@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from pulumi.dynamic import CheckResult
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.aerostack.client import AerostackClient
 from pulumi_dataplatforms_provider.aerostack.sql_migration import SqlMigrationProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
@@ -29,7 +30,6 @@ from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from pulumi_dataplatforms_provider.eloq.cluster import ClusterProvider
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
 from pulumi_dataplatforms_provider.spark.service import ServiceProvider
-from tests.emulator_process import EmulatorProcess
 from tests.handlers import configured
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_emulator.services.spark.backend import OAUTH_CLIENTS
 from pulumi_dataplatforms_provider.core import APIStatusError, AuthenticationError
 from pulumi_dataplatforms_provider.core.oauth2 import OAuth2ClientCredentials
@@ -24,7 +25,6 @@ from pulumi_dataplatforms_provider.spark.client import (
 )
 from pulumi_dataplatforms_provider.spark.service import ServiceProvider
 from pulumi_dataplatforms_provider.timeouts import Deadline
-from tests.emulator_process import EmulatorProcess
 from tests.test_spark_lifecycle import spark_state, workbooks
 
 CLIENT_ID, (CLIENT_SECRET, _) = next(iter(OAUTH_CLIENTS.items()))

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.core import ConflictError
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
-from tests.emulator_process import EmulatorProcess
 from tests.handlers import configured
 
 

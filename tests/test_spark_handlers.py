@@ -22,13 +22,13 @@ import httpx
 import pytest
 from pulumi.runtime import rpc
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess, credentials
 from pulumi_dataplatforms_provider import exactly_once
 from pulumi_dataplatforms_provider.core import ConflictError, ServerError, ValidationError
 from pulumi_dataplatforms_provider.spark import folder as folder_module
 from pulumi_dataplatforms_provider.spark import service as service_module
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
 from pulumi_dataplatforms_provider.spark.service import ServiceProvider
-from tests.emulator_process import EmulatorProcess, credentials
 from tests.handlers import configured
 from tests.test_resource_properties import workbooks
 

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from tests.eloq_stacks import write_program
-from tests.emulator_process import EmulatorProcess
 from tests.harness import DeploymentError, Secret, Stack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

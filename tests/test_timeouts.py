@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import timeouts
 from pulumi_dataplatforms_provider.timeouts import parse_duration
-from tests.emulator_process import EmulatorProcess
 from tests.test_resource_properties import (
     SPECS,
     Platform,
