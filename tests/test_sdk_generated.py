@@ -94,6 +94,20 @@ class Registration:
     delete_before_replace: bool
 
 
+def leave_mock_deployment() -> None:
+    """Put back the ambient settings a fresh process has (no engine, no monitor), as `set_mocks` found them.
+
+    Without this, `pulumi.log` in every later test of the session would send to the mock engine
+    instead of stderr.
+    """
+    settings.ROOT.set(None)
+    settings.configure(
+        settings.Settings(
+            stack="stack", project="project", root_directory="root_directory", organization="organization"
+        )
+    )
+
+
 def register(build: typing.Callable[[], DataPlatformResource], *, preview: bool = False) -> Registration:
     """Runs `build` in a fresh mock deployment and returns its one registration."""
     loop = asyncio.new_event_loop()
@@ -106,7 +120,7 @@ def register(build: typing.Callable[[], DataPlatformResource], *, preview: bool 
     finally:
         loop.close()
         asyncio.set_event_loop(None)
-        settings.ROOT.set(None)
+        leave_mock_deployment()
     (request,) = [r for r in monitor.requests if r.type.startswith("pulumi-python:dynamic/")]
     inputs = json_format.MessageToDict(request.object)
     return Registration(resource, inputs, list(request.additionalSecretOutputs), bool(request.deleteBeforeReplace))
@@ -275,7 +289,7 @@ def test_get_exists_where_the_provider_reads_by_id_and_asks_the_engine_to_read(t
     finally:
         loop.close()
         asyncio.set_event_loop(None)
-        settings.ROOT.set(None)
+        leave_mock_deployment()
     assert not [r for r in monitor.requests if r.type.startswith("pulumi-python:dynamic/")], "a get must not register"
     (read,) = reads
     assert (read.id, read.name) == ("org/project/the-id", "found")
