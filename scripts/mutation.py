@@ -186,6 +186,7 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
         f"{PROVIDER}/eloq/cluster.py",
         (
             "tests/test_eloq_cluster_handler.py",
+            "tests/test_check_input_names.py",
             "tests/test_generated.py",
             "tests/test_retries_end_to_end.py",
             "tests/test_resource_properties.py",
@@ -197,6 +198,7 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "tests/test_ardent_check.py",
             "tests/test_ardent_handlers.py",
+            "tests/test_check_input_names.py",
             "tests/test_generated.py",
             "tests/test_ardent_example.py",
             "tests/test_ardent_configs.py",
@@ -209,6 +211,7 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
         f"{PROVIDER}/spark/*.py",
         (
             "tests/test_spark_handlers.py",
+            "tests/test_check_input_names.py",
             "tests/test_generated.py",
             "tests/test_spark_folder_takeover.py",
             "tests/test_retries_end_to_end.py",
@@ -220,6 +223,7 @@ TEST_MAP: tuple[tuple[str, tuple[str, ...]], ...] = (
         f"{PROVIDER}/aerostack/*.py",
         (
             "tests/test_aerostack_handlers.py",
+            "tests/test_check_input_names.py",
             "tests/test_generated.py",
             "tests/test_retries_end_to_end.py",
             "tests/test_resource_properties.py",

@@ -134,6 +134,18 @@ def test_a_migration_is_applied_once_recorded_and_rolled_back(
     assert "no `down` statements" not in capfd.readouterr().err
 
 
+def test_a_migration_is_recorded_in_the_bookkeeping_table_it_names(
+    migrations: SqlMigrationProvider, emulator: EmulatorProcess
+) -> None:
+    inputs = migration(migrations, up=["CREATE TABLE c (id INTEGER)"], bookkeepingTable="schema_log")
+    created = migrations.create(inputs)
+    assert created.id == "schema_log/001-items"
+    assert sql(emulator, "SELECT id FROM schema_log") == [{"id": "001-items"}]
+    assert TABLE not in tables(emulator)
+    migrations.delete(created.id, dict(created.outs or {}))
+    assert sql(emulator, "SELECT id FROM schema_log") == []
+
+
 def test_a_migration_without_down_says_the_schema_stays(
     migrations: SqlMigrationProvider, emulator: EmulatorProcess, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -281,6 +293,7 @@ def test_a_recorded_migration_whose_verify_fails_is_applied_again(
     migrations.create(inputs)
     sql(emulator, "DROP TABLE items")
     sql(emulator, f'DELETE FROM "{PROGRESS}"')
+    assert "applying again" not in capfd.readouterr().err
     again = migrations.create(inputs)
     assert "recorded but verify fails; applying again" in capfd.readouterr().err
     assert "items" in tables(emulator)
@@ -580,6 +593,7 @@ def test_a_file_is_uploaded_byte_for_byte_with_its_content_type(
     held = stored_object(emulator, "assets/blob.bin")
     assert held is not None and held["sha256"] == hashlib.sha256(data).hexdigest()
     assert held["content_type"] == "application/x-test"
+    assert held["file_name"] == "blob.bin", "the file part is named after the source by default"
     outs = dict(created.outs or {})
     assert outs == {**inputs, "url": outs["url"], "size": len(data)}
     served = httpx.get(outs["url"], timeout=10)
@@ -597,11 +611,25 @@ def test_inline_content_is_uploaded(objects: StorageObjectProvider, emulator: Em
     inputs = no_failures(objects.check({}, {"key": "notes/hello.txt", "content": "héllo"}))
     assert "sourceHash" not in inputs
     created = objects.create(inputs)
-    assert stored_object(emulator, "notes/hello.txt")["sha256"] == hashlib.sha256("héllo".encode()).hexdigest()  # type: ignore[index]
+    held = stored_object(emulator, "notes/hello.txt")
+    assert held is not None and held["sha256"] == hashlib.sha256("héllo".encode()).hexdigest()
+    assert held["file_name"] == "hello.txt", "inline content is named after the key by default"
     assert dict(created.outs or {})["size"] == len("héllo".encode())
     changed = no_failures(objects.check(inputs, {"key": "notes/hello.txt", "content": "bye"}))
     updated = objects.update(created.id, dict(created.outs or {}), changed)
     assert httpx.get(dict(updated.outs or {})["url"], timeout=10).content == b"bye"
+
+
+def test_the_file_name_given_is_the_one_sent(objects: StorageObjectProvider, emulator: EmulatorProcess) -> None:
+    inputs = no_failures(objects.check({}, {"key": "exports/latest", "content": "a,b", "fileName": "report 2026.csv"}))
+    objects.create(inputs)
+    held = stored_object(emulator, "exports/latest")
+    assert held is not None and held["file_name"] == "report 2026.csv"
+    renamed = no_failures(objects.check(inputs, {**inputs, "fileName": "report 2027.csv"}))
+    plan = objects.diff("exports/latest", inputs, renamed)
+    assert (plan.changes, plan.replaces) == (True, [])
+    objects.update("exports/latest", inputs, renamed)
+    assert stored_object(emulator, "exports/latest")["file_name"] == "report 2027.csv"  # type: ignore[index]
 
 
 def test_storage_check_wants_exactly_one_source(objects: StorageObjectProvider, tmp_path: Path) -> None:
@@ -620,6 +648,10 @@ def test_storage_check_wants_exactly_one_source(objects: StorageObjectProvider, 
     assert failures(content="x", key="k" * 1024) == set()
     assert failures(content="x", key="k" * 1025) == {"key"}
     assert failures(content="x", contentType="not a type") == {"contentType"}
+    assert failures(content="x", fileName="f" * 255) == set()
+    assert failures(content="x", fileName="f" * 256) == {"fileName"}
+    assert failures(content="x", fileName="") == {"fileName"}
+    assert failures(content="x", fileName="dir/f.txt") == {"fileName"}
     assert failures(content="x", colour=1) == {"colour"}
     hashed = no_failures(objects.check({}, {"key": "k", "source": str(file), "sourceHash": "ignored"}))
     assert hashed["sourceHash"] == hashlib.sha256(b"x").hexdigest()

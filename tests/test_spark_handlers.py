@@ -98,7 +98,10 @@ def test_a_folder_is_created_with_its_fields_and_cover_and_recorded_as_spark_hol
         coverImage=cover,
     )
     assert inputs["coverImageHash"] == hashlib.sha256(b"\x89PNG first").hexdigest()
+    emulator.admin.reset_counts()
     created = folders.create(inputs)
+    assert len(requests(emulator, "POST", "product/create")) == 1
+    assert not requests(emulator, "POST", "product/update"), "a folder it just made needs no takeover"
     held = stored_folder(emulator, "pricing")
     assert held is not None and created.id == held["id"]
     assert (held["description"], held["category"], held["startDate"], held["launchDate"]) == (
@@ -193,6 +196,18 @@ def test_an_auto_named_folder_is_replaced_by_creating_the_new_one_first(folders:
     assert plan.replaces == ["name"] and plan.delete_before_replace is False
 
 
+LONG_LOGICAL_NAME = "Quarterly Pricing Model for the EMEA Region " * 2  # 86 characters
+
+
+def test_a_long_resource_name_gives_an_auto_name_of_at_most_50_characters_and_a_suffix(
+    folders: FolderProvider, emulator: EmulatorProcess
+) -> None:
+    inputs = folder_inputs(folders, __logicalName=LONG_LOGICAL_NAME)
+    assert re.fullmatch(r"quarterly-pricing-model-for-the-emea-region-quarte-[0-9a-f]{7}", inputs["name"])
+    folders.create(inputs)
+    assert stored_folder(emulator, inputs["name"]) is not None
+
+
 def test_folder_update_sends_the_changed_fields_and_a_changed_cover(
     folders: FolderProvider, emulator: EmulatorProcess, tmp_path: Path
 ) -> None:
@@ -243,6 +258,10 @@ def test_folder_refresh_reports_drift_and_nothing_else(folders: FolderProvider, 
     client.update_folder(created.id, start_date="2026-01-01T00:00:00Z")
     same = folders.read(created.id, dict(created.outs or {}))
     assert same.inputs == inputs
+    zoned = folder_inputs(folders, name="zoned", startDate="2026-01-01T00:00:00Z")
+    zoned_folder = folders.create(zoned)
+    client.update_folder(zoned_folder.id, start_date="2026-01-01T00:00:00")
+    assert folders.read(zoned_folder.id, dict(zoned_folder.outs or {})).inputs == zoned
 
     client.update_folder(created.id, description="theirs", category="Pricing", start_date="2026-03-01")
     drifted = folders.read(created.id, dict(created.outs or {}))
@@ -668,6 +687,15 @@ def existing_service(services: ServiceProvider, book: Any, name: str, threshold:
     upload = client.upload(FOLDER, name, Path(book(f"{name}-{threshold}.xlsx", threshold)).read_bytes(), "x.xlsx")
     client.wait_compiled(FOLDER, name, upload.nodegen_compilation_jobid, _deadline())
     client.publish(FOLDER, name, upload)
+
+
+def test_a_long_resource_name_gives_a_service_auto_name_of_at_most_50_characters_and_a_suffix(
+    services: ServiceProvider, emulator: EmulatorProcess, book: Any
+) -> None:
+    inputs = service_inputs(services, __logicalName=LONG_LOGICAL_NAME, file=book("quote.xlsx"))
+    assert re.fullmatch(r"quarterly-pricing-model-for-the-emea-region-quarte-[0-9a-f]{7}", inputs["name"])
+    services.create(inputs)
+    assert stored_service(emulator, inputs["name"]) is not None
 
 
 def test_an_auto_named_service_left_with_this_workbook_is_taken_over_as_is(

@@ -161,7 +161,9 @@ def validate(model: type[ModelT], news: Mapping[str, Any]) -> tuple[ModelT | Non
     user = {k: v for k, v in news.items() if k not in ENGINE_KEYS}
     unknown = unknown_paths(user)
     try:
-        parsed = model.model_validate(_replace_unknowns(user))
+        # By published name only: a Python field name (`start_date`) is an unknown property, as the
+        # handlers read camelCase and would silently drop it.
+        parsed = model.model_validate(_replace_unknowns(user), by_alias=True, by_name=False)
     except pydantic.ValidationError as exc:
         failures = []
         for error in exc.errors():

@@ -44,7 +44,7 @@ class FolderInputs(pydantic.BaseModel):
 
     name: str | None = field(
         None,
-        "Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>`. Changing it replaces the folder.",
+        "Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50 characters). Changing it replaces the folder.",
         NAME_FIX,
         pattern=NAME_PATTERN,
     )

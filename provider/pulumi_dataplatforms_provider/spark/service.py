@@ -48,7 +48,7 @@ class ServiceInputs(pydantic.BaseModel):
     )
     name: str | None = field(
         None,
-        "Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service.",
+        "Service name. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50 characters). Changing it replaces the service.",
         NAME_FIX,
         pattern=NAME_PATTERN,
     )

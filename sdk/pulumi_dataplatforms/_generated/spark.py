@@ -40,7 +40,9 @@ class FolderArgs:
     """The arguments of a Spark folder."""
 
     name: pulumi.Input[str] | None = None
-    """Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>`. Changing it replaces the folder."""
+    """Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50
+    characters). Changing it replaces the folder.
+    """
     description: pulumi.Input[str] | None = None
     """Description; updated in place."""
     category: pulumi.Input[str] | None = None
@@ -67,7 +69,9 @@ class Folder(DataPlatformResource, module="spark", name="Folder"):
     _output_names = ("cover_image_hash", "folder_id", "status", "created_at", "cover_image_path")
 
     name: pulumi.Output[str]
-    """Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>`. Changing it replaces the folder."""
+    """Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50
+    characters). Changing it replaces the folder.
+    """
     description: pulumi.Output[str]
     """Description; updated in place."""
     category: pulumi.Output[str]
@@ -110,8 +114,8 @@ class Folder(DataPlatformResource, module="spark", name="Folder"):
         Args:
             resource_name: The name of the resource, unique in the stack.
             opts: Options for the resource.
-            name: Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>`. Changing it replaces the
-                folder.
+            name: Folder name, unique in the tenant. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50
+                characters). Changing it replaces the folder.
             description: Description; updated in place.
             category: Category (see the tenant's categories); updated in place.
             start_date: Start date (ISO 8601); updated in place.
@@ -150,7 +154,9 @@ class ServiceArgs:
     file: pulumi.Input[str]
     """Path of the Excel workbook (.xlsx). A changed file publishes a new version."""
     name: pulumi.Input[str] | None = None
-    """Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service."""
+    """Service name. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50 characters). Changing it
+    replaces the service.
+    """
     versioning: pulumi.Input[Literal["major", "minor", "patch"]] | None = None
     """Which part of the semantic version a new workbook bumps."""
     label: pulumi.Input[str] | None = None
@@ -192,7 +198,9 @@ class Service(DataPlatformResource, module="spark", name="Service"):
     folder: pulumi.Output[str]
     """Name of the folder holding the service. Changing it replaces the service."""
     name: pulumi.Output[str]
-    """Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service."""
+    """Service name. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50 characters). Changing it
+    replaces the service.
+    """
     file_hash: pulumi.Output[str]
     """SHA-256 of the workbook (computed from `file`)."""
     service_id: pulumi.Output[str]
@@ -239,7 +247,8 @@ class Service(DataPlatformResource, module="spark", name="Service"):
             opts: Options for the resource.
             folder: Name of the folder holding the service. Changing it replaces the service. Required.
             file: Path of the Excel workbook (.xlsx). A changed file publishes a new version. Required.
-            name: Service name. Defaults to `<resource name>-<7 hex>`. Changing it replaces the service.
+            name: Service name. Defaults to `<resource name>-<7 hex>` (the resource name cut to 50 characters). Changing
+                it replaces the service.
             versioning: Which part of the semantic version a new workbook bumps.
             label: Version label of versions published from now on.
             release_notes: Release notes of versions published from now on.
