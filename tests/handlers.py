@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
-from pulumi_dataplatforms_provider.base import PlatformProvider
+from pulumi_dataplatforms_provider.dynamic import DynamicProvider
 from scripts.cli_stack import platform_config
 
-ProviderT = TypeVar("ProviderT", bound=PlatformProvider[object])
+ProviderT = TypeVar("ProviderT", bound=DynamicProvider[Any])
 
 
 def configured(

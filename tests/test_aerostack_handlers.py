@@ -499,7 +499,7 @@ def test_a_cache_value_given_as_json_text_is_stored_parsed_and_expires_as_asked(
     same = caches.read("flags", outs)
     assert (same.outs, same.inputs) == (outs, inputs), "unchanged JSON text is not drift"
 
-    caches.client().cache_set("flags", {"beta": True})
+    caches.handler.client().cache_set("flags", {"beta": True})
     drifted = caches.read("flags", outs)
     assert drifted.inputs == {**{k: v for k, v in inputs.items() if k != "valueJson"}, "value": {"beta": True}}
     assert no_failures(caches.check(outs, dict(drifted.inputs or {})))

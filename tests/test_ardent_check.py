@@ -11,7 +11,8 @@ from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.ardent.configuration import ConfigurationProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
 from pulumi_dataplatforms_provider.ardent.job import JobProvider
-from pulumi_dataplatforms_provider.checking import PREVIEW_KEY, is_unknown
+from pulumi_dataplatforms_provider.checking import is_unknown
+from pulumi_dataplatforms_provider.hidden_inputs import PREVIEW_KEY
 from tests.ardent_programs import write_program
 from tests.ardent_stacks import ardent_calls, ardent_stack
 from tests.harness import DeploymentError

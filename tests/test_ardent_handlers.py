@@ -234,7 +234,7 @@ def test_a_configuration_id_given_by_the_program_is_the_one_ardent_gets(emulator
 def test_every_configuration_provider_survives_the_trip_to_the_provider_host() -> None:
     for wire_type, provider_class in PROVIDERS.items():
         revived = pickle.loads(pickle.dumps(provider_class()))  # noqa: S301 - as the engine hands it to the host
-        assert type(revived).wire_type == wire_type
+        assert type(revived) is provider_class and revived.handler.wire_type == wire_type
 
 
 def test_the_generic_configuration_provider_takes_the_type_from_the_inputs(emulator: EmulatorProcess) -> None:

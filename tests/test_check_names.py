@@ -9,14 +9,14 @@ import pytest
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.ardent.configuration import provider_for
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
-from pulumi_dataplatforms_provider.base import PlatformProvider
+from pulumi_dataplatforms_provider.dynamic import DynamicProvider
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
 from pulumi_dataplatforms_provider.spark.service import ServiceProvider
 from tests.handlers import configured
 
 POSTGRES = {"type": "postgreSQL", "hostname": "db", "port": 5432, "username": "u", "password": "p", "databaseName": "d"}
 SERVICE = {"folder": "pricing", "name": "quote", "file": "quote.xlsx"}
-CASES: list[tuple[str, type[PlatformProvider[Any]], dict[str, Any], str]] = [
+CASES: list[tuple[str, type[DynamicProvider[Any]], dict[str, Any], str]] = [
     ("spark-folder-blank", FolderProvider, {"name": " "}, "name"),
     ("spark-folder-tab-only", FolderProvider, {"name": "\t"}, "name"),
     ("spark-folder-nul", FolderProvider, {"name": "pri\x00cing"}, "name"),
@@ -29,7 +29,7 @@ CASES: list[tuple[str, type[PlatformProvider[Any]], dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("provider", "news", "prop"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_check_refuses_the_name_without_calling_the_platform(
-    emulator: EmulatorProcess, provider: type[PlatformProvider[Any]], news: dict[str, Any], prop: str
+    emulator: EmulatorProcess, provider: type[DynamicProvider[Any]], news: dict[str, Any], prop: str
 ) -> None:
     handler = configured(provider, emulator)
     emulator.admin.reset_counts()

@@ -465,7 +465,7 @@ def test_delete_waits_until_the_platform_has_removed_the_cluster(
 ) -> None:
     emulator.admin.delays(provision_seconds=1.0, deletion_seconds=1.0)
     inputs = checked(provider, {"name": "del", "region": "us-west-1", "skuId": 101, "timeouts": LIMITS})
-    client = provider.client()
+    client = provider.handler.client()
     client.create_cluster("del", "us-west-1", 101)
     provider.delete("1/147/del", inputs)  # still creating: waits for `available`, deletes, waits until gone
     assert live(emulator, "del") is None

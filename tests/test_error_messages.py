@@ -13,8 +13,8 @@ import pytest
 from pulumi_dataplatforms_emulator.process import EmulatorProcess, free_port
 from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
-from pulumi_dataplatforms_provider.base import PlatformProvider
 from pulumi_dataplatforms_provider.core import APIConnectionError, APIStatusError, APITimeoutError
+from pulumi_dataplatforms_provider.dynamic import DynamicProvider
 from pulumi_dataplatforms_provider.eloq.cluster import ClusterProvider
 from pulumi_dataplatforms_provider.registry import PLATFORMS
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
@@ -25,7 +25,7 @@ from tests.handlers import configured
 class Platform:
     """One platform: a handler, a read through its client, its settings and valid inputs."""
 
-    provider: type[PlatformProvider[Any]]
+    provider: type[DynamicProvider[Any]]
     read: Callable[[Any], object]
     url_key: str
     url_setting: str
@@ -70,7 +70,7 @@ def test_nothing_listening_names_host_port_cause_and_setting(emulator: EmulatorP
     port = free_port()
     handler = configured(case.provider, emulator, {case.url_key: f"http://127.0.0.1:{port}/{name}"})
     with pytest.raises(APIConnectionError) as caught:
-        case.read(handler.client())
+        case.read(handler.handler.client())
     message = str(caught.value)
     assert f"127.0.0.1:{port}" in message and "connection refused" in message, message
     assert f"Check {case.url_setting}" in message, message
@@ -81,7 +81,7 @@ def test_a_wrong_credential_names_the_setting_and_the_status_once(emulator: Emul
     case = PLATFORM_CASES[name]
     handler = configured(case.provider, emulator, case.wrong_credentials)
     with pytest.raises(APIStatusError) as caught:
-        case.read(handler.client())
+        case.read(handler.handler.client())
     error = caught.value
     assert error.status_code in (401, 403)
     message = str(error)
@@ -96,11 +96,11 @@ def test_dns_and_tls_failures_say_so(emulator: EmulatorProcess) -> None:
     with pytest.raises(
         APIConnectionError, match=r"no-such-host\.invalid:80 failed: the host name could not be resolved"
     ):
-        dns.client().info()
+        dns.handler.client().info()
     tls_url = emulator.env()["ELOQ_BASE_URL"].replace("http://", "https://")
     tls = configured(ClusterProvider, emulator, {"eloq:baseUrl": tls_url})
     with pytest.raises(APIConnectionError, match=r"failed: TLS failed .*Check eloq:baseUrl \(ELOQ_BASE_URL\)"):
-        tls.client().info()
+        tls.handler.client().info()
 
 
 def test_a_timeout_says_how_long_and_where(emulator: EmulatorProcess) -> None:

@@ -30,14 +30,14 @@ from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import registry
 from pulumi_dataplatforms_provider.aerostack.sql_migration import checksum
 from pulumi_dataplatforms_provider.ardent.configuration import CONFIG_MODELS
-from pulumi_dataplatforms_provider.base import PlatformProvider
 from pulumi_dataplatforms_provider.core import APIStatusError
+from pulumi_dataplatforms_provider.dynamic import DynamicProvider
 from pulumi_dataplatforms_provider.spec import ResourceSpec
 from tests.handlers import configured
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPECS = {spec.token: spec for spec in registry.resources()}
-Handler = PlatformProvider[Any]
+Provider = DynamicProvider[Any]  # a resource handler as the dynamic-provider host drives it
 
 
 @dataclass
@@ -45,12 +45,12 @@ class Platform:
     """The emulator, a configured handler of the resource under test, and a directory for its files."""
 
     emulator: EmulatorProcess
-    handler: Handler
+    handler: Provider
     workdir: Path
 
     @property
     def client(self) -> Any:
-        return self.handler.client()
+        return self.handler.handler.client()
 
     def state(self) -> dict[str, Any]:
         return self.emulator.admin.state()
@@ -596,13 +596,13 @@ def outputs_of(result: CreateResult | UpdateResult) -> dict[str, Any]:
     return dict(result.outs)
 
 
-def checked(handler: Handler, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+def checked(handler: Provider, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
     result = handler.check(olds, news)
     assert not result.failures, [(f.property, f.reason) for f in result.failures]
     return dict(result.inputs)
 
 
-def create(handler: Handler, inputs: dict[str, Any]) -> tuple[dict[str, Any], CreateResult]:
+def create(handler: Provider, inputs: dict[str, Any]) -> tuple[dict[str, Any], CreateResult]:
     """Check then create, as the engine does for a new resource; returns the checked inputs too."""
     news = checked(handler, {}, inputs)
     created = handler.create(news)
@@ -636,7 +636,7 @@ def assert_held(case: Case, prop: str, change: dict[str, Any], held: dict[str, A
 class Resources:
     """Resources made during one property's check, each deleted at the end."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Provider) -> None:
         self.handler = handler
         self.live: dict[str, dict[str, Any]] = {}
 

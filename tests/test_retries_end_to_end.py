@@ -25,7 +25,7 @@ from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.aerostack.client import AerostackClient
 from pulumi_dataplatforms_provider.aerostack.sql_migration import SqlMigrationProvider
 from pulumi_dataplatforms_provider.ardent.connector import ConnectorProvider
-from pulumi_dataplatforms_provider.base import PlatformProvider
+from pulumi_dataplatforms_provider.dynamic import DynamicProvider
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from pulumi_dataplatforms_provider.eloq.cluster import ClusterProvider
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
@@ -57,7 +57,7 @@ def test_retry_after_is_honoured_between_the_two_attempts(emulator: EmulatorProc
 class LostCreate:
     """One platform's create: its handler, inputs, the POST to lose, and how many resources exist."""
 
-    provider: type[PlatformProvider[Any]]
+    provider: type[DynamicProvider[Any]]
     path: str
     body_regex: str | None
     prepare: Callable[[EmulatorProcess, Path], dict[str, Any]]
@@ -67,7 +67,7 @@ class LostCreate:
 
 
 def spark_service_inputs(emulator: EmulatorProcess, tmp_path: Path) -> dict[str, Any]:
-    folder_provider: type[PlatformProvider[Any]] = FolderProvider
+    folder_provider: type[DynamicProvider[Any]] = FolderProvider
     folders = configured(folder_provider, emulator)
     folder = folders.check({}, {"name": "pricing", "description": "Pricing models"})
     folders.create(folder.inputs)
@@ -164,7 +164,7 @@ def case_params() -> list[Any]:
 
 
 def create_as_the_engine_does(
-    provider: PlatformProvider[Any], news: dict[str, Any], settle: Callable[[str], None] | None = None
+    provider: DynamicProvider[Any], news: dict[str, Any], settle: Callable[[str], None] | None = None
 ) -> list[str]:
     """check + create; when create raises, check + create once more (a re-run), and after `settle` once more.
 

@@ -112,7 +112,7 @@ def test_failed_compile_leaves_no_half_service(emulator: EmulatorProcess, tmp_pa
     client = make_client(emulator)
     client.create_folder("pricing")
     provider = ServiceProvider()
-    provider._stack_config = {}
+    provider.handler._stack_config = {}
     env = emulator.env()
     import os
 

@@ -17,21 +17,21 @@ def folders_named(emulator: EmulatorProcess, name: str) -> int:
 
 
 def test_a_folder_created_within_the_create_timeout_is_taken_over(emulator: EmulatorProcess) -> None:
-    handler = configured(FolderProvider, emulator)
+    provider = configured(FolderProvider, emulator)
     # What an interrupted `pulumi up` leaves: the folder exists, the stack does not know it.
-    left = handler.client().create_folder("pricing", description="from the interrupted run")
-    checked = handler.check({}, {"name": "pricing", "description": "Pricing models", "__logicalName": "pricing"})
-    created = handler.create(checked.inputs)
+    left = provider.handler.client().create_folder("pricing", description="from the interrupted run")
+    checked = provider.check({}, {"name": "pricing", "description": "Pricing models", "__logicalName": "pricing"})
+    created = provider.create(checked.inputs)
     assert created.id == left.id
     assert folders_named(emulator, "pricing") == 1
-    assert handler.client().folder_by_name("pricing").description == "Pricing models"  # type: ignore[union-attr]
+    assert provider.handler.client().folder_by_name("pricing").description == "Pricing models"  # type: ignore[union-attr]
 
 
 def test_an_older_folder_of_that_name_is_someone_elses(emulator: EmulatorProcess) -> None:
-    handler = configured(FolderProvider, emulator)
-    handler.client().create_folder("pricing", description="someone else's")
+    provider = configured(FolderProvider, emulator)
+    provider.handler.client().create_folder("pricing", description="someone else's")
     time.sleep(2.1)
     news = {"name": "pricing", "timeouts": {"create": "1s"}, "__logicalName": "pricing"}
     with pytest.raises(ConflictError, match=r"already exists .*adoptExisting=true"):
-        handler.create(handler.check({}, news).inputs)
+        provider.create(provider.check({}, news).inputs)
     assert folders_named(emulator, "pricing") == 1

@@ -253,7 +253,7 @@ def test_folder_update_sends_the_changed_fields_and_a_changed_cover(
 def test_folder_refresh_reports_drift_and_nothing_else(folders: FolderProvider, emulator: EmulatorProcess) -> None:
     inputs = folder_inputs(folders, name="pricing", description="mine", category="Finance", startDate="2026-01-01")
     created = folders.create(inputs)
-    client = folders.client()
+    client = folders.handler.client()
     # The same instant written another way is not drift; a launch date the program never set is not reported.
     client.update_folder(created.id, start_date="2026-01-01T00:00:00Z")
     same = folders.read(created.id, dict(created.outs or {}))
@@ -285,7 +285,7 @@ def test_folder_refresh_reports_drift_and_nothing_else(folders: FolderProvider, 
 def test_a_folder_named_in_a_program_but_made_elsewhere_long_ago_is_refused(
     folders: FolderProvider, emulator: EmulatorProcess
 ) -> None:
-    folders.client().create_folder("taken", description="theirs")
+    folders.handler.client().create_folder("taken", description="theirs")
     time.sleep(1.1)
     inputs = folder_inputs(folders, name="taken", description="mine", timeouts={"create": "1s"})
     with pytest.raises(ConflictError) as refused:
@@ -306,7 +306,7 @@ def test_a_folder_under_its_name_is_taken_over_and_given_the_programs_fields(
     elif how == "recent":
         given |= {"name": "shared"}
     inputs = folder_inputs(folders, **given)
-    existing = folders.client().create_folder(inputs["name"], description="theirs")
+    existing = folders.handler.client().create_folder(inputs["name"], description="theirs")
     if how != "recent":
         time.sleep(1.1)
         inputs["timeouts"] = {"create": "1s"}
@@ -385,8 +385,8 @@ FOLDER = "pricing"
 @pytest.fixture
 def services(emulator: EmulatorProcess) -> Iterator[ServiceProvider]:
     provider = configured(ServiceProvider, emulator)
-    provider.client().create_folder(FOLDER)
-    provider.client().create_folder("other-folder")
+    provider.handler.client().create_folder(FOLDER)
+    provider.handler.client().create_folder("other-folder")
     yield provider
 
 
@@ -583,7 +583,7 @@ def test_refresh_notices_a_version_published_outside_pulumi(
     assert (same.id, same.outs, same.inputs) == (created.id, outs, inputs)
     assert not requests(emulator, "GET", "/download/"), "nothing is downloaded while the version is ours"
 
-    client = services.client()
+    client = services.handler.client()
     theirs = Path(book("theirs.xlsx", threshold=250.0)).read_bytes()
     upload = client.upload(FOLDER, "quote", theirs, "theirs.xlsx")
     client.wait_compiled(FOLDER, "quote", upload.nodegen_compilation_jobid, _deadline())
@@ -683,7 +683,7 @@ def test_a_publish_answered_conflict_is_not_retried(
 
 def existing_service(services: ServiceProvider, book: Any, name: str, threshold: float = 1000.0) -> None:
     """A service published outside this resource (another stack, the Spark UI, an interrupted run)."""
-    client = services.client()
+    client = services.handler.client()
     upload = client.upload(FOLDER, name, Path(book(f"{name}-{threshold}.xlsx", threshold)).read_bytes(), "x.xlsx")
     client.wait_compiled(FOLDER, name, upload.nodegen_compilation_jobid, _deadline())
     client.publish(FOLDER, name, upload)

@@ -14,13 +14,9 @@ import pydantic
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from .hidden_inputs import ORGANIZATION_KEY, URN_KEY
-from .hidden_inputs import PREVIEW_KEY as PREVIEW_KEY  # checks import it from here
 from .protocol import CheckFailure
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
-
-ENGINE_KEYS = frozenset({"__provider", "__defaults", "__logicalName", PREVIEW_KEY, URN_KEY, ORGANIZATION_KEY})
 
 
 def input_keys(model: type[pydantic.BaseModel]) -> tuple[str, ...]:
@@ -28,21 +24,14 @@ def input_keys(model: type[pydantic.BaseModel]) -> tuple[str, ...]:
     return tuple(info.alias or name for name, info in model.model_fields.items())
 
 
-def user_inputs(props: Mapping[str, Any], model: type[pydantic.BaseModel] | None = None) -> dict[str, Any]:
-    """The program's inputs among `props`: without engine keys and, given `model`, only its set properties."""
-    if model is None:
-        return {k: v for k, v in props.items() if k not in ENGINE_KEYS}
+def user_inputs(props: Mapping[str, Any], model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """The program's inputs among `props` (a resource's state, outputs included): `model`'s set properties."""
     return {k: props[k] for k in input_keys(model) if props.get(k) is not None}
 
 
 def changed_inputs(olds: Mapping[str, Any], news: Mapping[str, Any], model: type[pydantic.BaseModel]) -> list[str]:
     """`model`'s properties whose new value differs from the old one or is not known yet (a preview)."""
     return [k for k in input_keys(model) if is_unknown(news.get(k)) or olds.get(k) != news.get(k)]
-
-
-def engine_keys(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The engine's and the SDK's bookkeeping among `props` (`__provider`, `__defaults`, ...), carried over as is."""
-    return {k: v for k, v in props.items() if k in ENGINE_KEYS}
 
 
 def output_values(model: type[pydantic.BaseModel], **values: Any) -> dict[str, Any]:
@@ -153,12 +142,12 @@ def _reason(error: Any, model: type[pydantic.BaseModel]) -> str:
 
 
 def validate(model: type[ModelT], news: Mapping[str, Any]) -> tuple[ModelT | None, list[CheckFailure]]:
-    """Validate `news` against `model`; unknown values are skipped, engine keys ignored.
+    """Validate `news` against `model`; unknown values are skipped.
 
     Returns the model (None when unknowns were present or validation failed) and one
     CheckFailure per bad property.
     """
-    user = {k: v for k, v in news.items() if k not in ENGINE_KEYS}
+    user = dict(news)
     unknown = unknown_paths(user)
     try:
         # By published name only: a Python field name (`start_date`) is an unknown property, as the

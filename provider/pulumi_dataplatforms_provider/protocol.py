@@ -1,10 +1,9 @@
-"""The resource-handler protocol: what a handler answers for check, diff, create, read and update.
+"""The records a resource handler answers with, for check, diff, create, read and update.
 
-Handlers return these plain records, not `pulumi.dynamic`'s classes, so they do not depend on the
-dynamic-provider protocol. The dynamic-provider host (`python -m pulumi.dynamic`) reads its
-answers by attribute (`result.outs`, `failure.reason`, ...), and these records carry the same
-attribute names, so it drives the handlers as they are; another host (a native provider plugin)
-can drive them just as well.
+Handlers (`handler.Handler`) return these plain records, not `pulumi.dynamic`'s classes. The
+dynamic-provider adapter (`dynamic.DynamicProvider`) adds the engine's bookkeeping keys to them
+and hands them to the dynamic-provider host, which reads them by attribute (`result.outs`,
+`failure.reason`, ...); another host (a native provider plugin) can read them just as well.
 """
 
 from __future__ import annotations
@@ -24,10 +23,16 @@ class CheckFailure:
 
 @dataclass
 class CheckResult:
-    """The inputs `check` accepted (defaults filled in), and its failures."""
+    """The inputs `check` accepted (defaults filled in), its failures, and which inputs it chose.
+
+    `defaulted` names the inputs check filled in rather than the program (an auto-name, a minted
+    id, a default zone); the host records it with the inputs and gives it back as
+    `Engine.defaulted`. None when the resource has no such inputs (nothing is recorded).
+    """
 
     inputs: dict[str, Any]
     failures: Sequence[CheckFailure] = field(default_factory=list)
+    defaulted: list[str] | None = None
 
 
 @dataclass

@@ -13,7 +13,8 @@ from typing import Any
 
 import pydantic
 
-from .base import PlatformProvider
+from .dynamic import DynamicProvider
+from .handler import Handler
 from .settings import Setting
 
 
@@ -25,7 +26,8 @@ class ResourceSpec:
     description: str
     inputs: type[pydantic.BaseModel]
     outputs: type[pydantic.BaseModel]
-    provider: type[PlatformProvider[Any]]
+    #: The resource's dynamic provider (what the SDK pickles); its `handler_class` is the handler.
+    provider: type[DynamicProvider[Any]]
     #: A YAML manifest declaring the resource (its own document last, after any it refers to);
     #: the schema shows it as the resource's example, and the docs derive a Python program from it.
     example: str
@@ -57,6 +59,11 @@ class ResourceSpec:
     sdk_type_names: tuple[tuple[str, str], ...] = ()
     #: Paragraphs the resource class docstring adds after the schema description.
     sdk_notes: tuple[str, ...] = ()
+
+    @property
+    def handler(self) -> type[Handler[Any]]:
+        """The resource's handler class, which every host drives."""
+        return self.provider.handler_class
 
     @property
     def platform(self) -> str:

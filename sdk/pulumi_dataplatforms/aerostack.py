@@ -23,26 +23,15 @@ from pulumi.runtime.config import get_config
 from pulumi_dataplatforms_provider.aerostack import SETTINGS
 
 # The resource classes and their Args, generated from the package schema (`make schema`).
-from ._generated.aerostack import (
-    CacheEntry,
-    CacheEntryArgs,
-    SqlMigration,
-    SqlMigrationArgs,
-    StorageObject,
-    StorageObjectArgs,
-)
+from ._generated.aerostack import *  # noqa: F403
+from ._generated.aerostack import __all__ as _generated_names
 
 if TYPE_CHECKING:
     from pulumi_dataplatforms_provider.aerostack.client import AerostackClient
     from pulumi_dataplatforms_provider.aerostack.models import ChatMessage, EnqueueResult, InvokeResult
 
 __all__ = [
-    "CacheEntry",
-    "CacheEntryArgs",
-    "SqlMigration",
-    "SqlMigrationArgs",
-    "StorageObject",
-    "StorageObjectArgs",
+    *_generated_names,
     "chat",
     "client",
     "enqueue",

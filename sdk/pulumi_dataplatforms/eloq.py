@@ -21,16 +21,14 @@ from pulumi.runtime.config import get_config
 from pulumi_dataplatforms_provider.eloq import SETTINGS
 
 # The resource classes and their Args, generated from the package schema (`make schema`).
-from ._generated.eloq import Cluster, ClusterArgs, ClusterSkuArgs, ClusterTimeoutsArgs
+from ._generated.eloq import *  # noqa: F403
+from ._generated.eloq import __all__ as _generated_names
 
 if TYPE_CHECKING:
     from pulumi_dataplatforms_provider.eloq.models import Sku
 
 __all__ = [
-    "Cluster",
-    "ClusterArgs",
-    "ClusterSkuArgs",
-    "ClusterTimeoutsArgs",
+    *_generated_names,
     "Sku",
     "get_skus",
     "get_skus_output",

@@ -20,18 +20,15 @@ from pulumi.runtime.config import get_config
 from pulumi_dataplatforms_provider.spark import SETTINGS
 
 # The resource classes and their Args, generated from the package schema (`make schema`).
-from ._generated.spark import Folder, FolderArgs, FolderTimeoutsArgs, Service, ServiceArgs, ServiceTimeoutsArgs
+from ._generated.spark import *  # noqa: F403
+from ._generated.spark import ServiceTimeoutsArgs
+from ._generated.spark import __all__ as _generated_names
 
 if TYPE_CHECKING:
     from pulumi_dataplatforms_provider.spark.client import SparkClient
 
 __all__ = [
-    "Folder",
-    "FolderArgs",
-    "FolderTimeoutsArgs",
-    "Service",
-    "ServiceArgs",
-    "ServiceTimeoutsArgs",
+    *_generated_names,
     "client",
     "execute",
 ]

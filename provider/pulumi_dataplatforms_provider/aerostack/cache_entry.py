@@ -15,10 +15,12 @@ from typing import Any
 import pulumi
 import pydantic
 
-from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
+from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
+from ..dynamic import DynamicProvider
+from ..handler import Engine
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
-from .provider_base import AerostackProvider
+from .provider_base import AerostackHandler
 
 #: The shortest ttl assumed accepted: the real minimum is **unknown** (the client shows none); 1 s is
 #: the smallest positive integer, and what the emulator accepts.
@@ -93,17 +95,17 @@ class CacheEntryOutputs(pydantic.BaseModel):
     expires_at: str | None = pydantic.Field(None, alias="expiresAt", description="When the ttl ends (ISO 8601).")
 
 
-class CacheEntryProvider(AerostackProvider):
-    """Pulumi dynamic provider for `aerostack.CacheEntry`."""
+class CacheEntryHandler(AerostackHandler):
+    """The handler of `aerostack.CacheEntry`."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, _olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         _, failures = validate(CacheEntryInputs, news)
         has_value, has_json = news.get("value") is not None, news.get("valueJson") is not None
         if has_value == has_json and not any(is_unknown(news.get(k)) for k in ("value", "valueJson")):
             failures.append(CheckFailure("value", "give exactly one of value or valueJson"))
         return self.checked(dict(news), failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         changed = changed_inputs(olds, news, CacheEntryInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
@@ -115,10 +117,10 @@ class CacheEntryProvider(AerostackProvider):
             expires = (datetime.now(timezone.utc) + timedelta(seconds=inputs.ttl)).isoformat()
         return {**props, **output_values(CacheEntryOutputs, expires_at=expires)}
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         return CreateResult(str(props["key"]), self._set(props))
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """Gone when expired or missing; a changed live value replaces `value` (so the next up sets it back)."""
         live = self.client().cache_get(id_)
         if not live.exists:
@@ -128,15 +130,21 @@ class CacheEntryProvider(AerostackProvider):
         if live.value != current:
             inputs.pop("valueJson", None)
             inputs["value"] = live.value
-        return ReadResult(id_, {**props, **inputs}, {**engine_keys(props), **inputs})
+        return ReadResult(id_, {**props, **inputs}, inputs)
 
-    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         return UpdateResult(self._set(news))
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any], engine: Engine) -> None:
         """No delete endpoint: overwrite with null and the shortest ttl, so it expires almost at once."""
         self.client().cache_set(id_, None, MIN_TTL_SECONDS)
         pulumi.log.info(f"aerostack cache entry {id_}: set to null with ttl {MIN_TTL_SECONDS}s (no delete endpoint)")
+
+
+class CacheEntryProvider(DynamicProvider[CacheEntryHandler]):
+    """`aerostack.CacheEntry` as a dynamic provider."""
+
+    handler_class = CacheEntryHandler
 
 
 SPEC = ResourceSpec(

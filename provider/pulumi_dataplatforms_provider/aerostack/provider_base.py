@@ -1,16 +1,16 @@
-"""What the three Aerostack resource providers share: settings and the client built from them."""
+"""What the three Aerostack resource handlers share: settings and the client built from them."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from ..base import PlatformProvider
+from ..handler import Handler
 from . import SETTINGS
 from .client import AerostackClient
 
 
-class AerostackProvider(PlatformProvider[AerostackClient]):
-    """Base of the Aerostack resource providers: one shared client per API key and server."""
+class AerostackHandler(Handler[AerostackClient]):
+    """Base of the Aerostack resource handlers: one shared client per API key and server."""
 
     settings: ClassVar = SETTINGS
 

@@ -32,13 +32,15 @@ from typing import Any
 import pulumi
 import pydantic
 
-from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
+from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..core import APIConnectionError, APIStatusError
+from ..dynamic import DynamicProvider
+from ..handler import Engine
 from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .client import AerostackClient, is_read_only, is_replay_safe
 from .models import DbQueryResult
-from .provider_base import AerostackProvider
+from .provider_base import AerostackHandler
 
 DEFAULT_TABLE = "_pulumi_migrations"
 REPLACE_KEYS = ("migrationId", "up", "bookkeepingTable")
@@ -284,26 +286,26 @@ def _applied(index: int) -> str:
     return "Statement 0 was applied and remains" if index == 1 else f"Statements 0-{index - 1} were applied and remain"
 
 
-class SqlMigrationProvider(AerostackProvider):
-    """Pulumi dynamic provider for `aerostack.SqlMigration`."""
+class SqlMigrationHandler(AerostackHandler):
+    """The handler of `aerostack.SqlMigration`."""
 
     def _migrator(self, props: dict[str, Any]) -> Migrator:
         return Migrator(self.client(), str(props["migrationId"]), str(props.get("bookkeepingTable") or DEFAULT_TABLE))
 
     # check ---------------------------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, _olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         """Validate without any API call; default the id to the resource name."""
         _, failures = validate(SqlMigrationInputs, news)
         inputs = dict(news)
         if inputs.get("migrationId") is None:
-            inputs["migrationId"] = str(news.get("__logicalName") or "migration")
+            inputs["migrationId"] = engine.logical_name or "migration"
         inputs.setdefault("bookkeepingTable", DEFAULT_TABLE)
         if inputs.get("bookkeepingTable") is None:
             inputs["bookkeepingTable"] = DEFAULT_TABLE
         return self.checked(inputs, failures)
 
     # diff ----------------------------------------------------------------------------------
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         """`up`, id or table replace (old `down` first); `down`/`verify` update in place without SQL."""
         changed = changed_inputs(olds, news, SqlMigrationInputs)
         up = news.get("up")
@@ -313,7 +315,7 @@ class SqlMigrationProvider(AerostackProvider):
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces))
 
     # create --------------------------------------------------------------------------------
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         """Apply `up` unless this id is already recorded with the same checksum (and `verify` passes)."""
         inputs = SqlMigrationInputs.model_validate(user_inputs(props, SqlMigrationInputs))
         migrator = self._migrator(props)
@@ -348,7 +350,7 @@ class SqlMigrationProvider(AerostackProvider):
         return CreateResult(f"{migrator.table}/{migrator.id}", outs)
 
     # read ----------------------------------------------------------------------------------
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """Gone when the bookkeeping row is missing or `verify` fails; a changed checksum is reported."""
         migrator = self._migrator(props)
         existing = migrator.record()
@@ -364,16 +366,16 @@ class SqlMigrationProvider(AerostackProvider):
             **props,
             **output_values(SqlMigrationOutputs, checksum=existing["checksum"], applied_at=existing["applied_at"]),
         }
-        return ReadResult(id_, outs, {**engine_keys(props), **user_inputs(props, SqlMigrationInputs)})
+        return ReadResult(id_, outs, user_inputs(props, SqlMigrationInputs))
 
     # update --------------------------------------------------------------------------------
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         """Only `down` and `verify` change in place; no SQL runs."""
         outs = {k: v for k, v in olds.items() if k not in ("down", "verify")}
-        return UpdateResult({**outs, **{k: news[k] for k in ("down", "verify", "__defaults") if k in news}})
+        return UpdateResult({**outs, **{k: news[k] for k in ("down", "verify") if k in news}})
 
     # delete --------------------------------------------------------------------------------
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
+    def delete(self, _id: str, props: dict[str, Any], engine: Engine) -> None:
         """Run `down` in order, then remove the bookkeeping row."""
         migrator = self._migrator(props)
         down = props.get("down") or []
@@ -385,6 +387,12 @@ class SqlMigrationProvider(AerostackProvider):
         except APIStatusError as exc:
             if not (exc.status_code == 400 and "no such table" in exc.message):
                 raise
+
+
+class SqlMigrationProvider(DynamicProvider[SqlMigrationHandler]):
+    """`aerostack.SqlMigration` as a dynamic provider."""
+
+    handler_class = SqlMigrationHandler
 
 
 SPEC = ResourceSpec(

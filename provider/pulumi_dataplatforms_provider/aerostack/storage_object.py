@@ -16,9 +16,11 @@ import pulumi
 import pydantic
 
 from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
+from ..dynamic import DynamicProvider
+from ..handler import Engine
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
-from .provider_base import AerostackProvider
+from .provider_base import AerostackHandler
 
 REPLACE_KEYS = ("key",)
 
@@ -84,10 +86,10 @@ class StorageObjectOutputs(pydantic.BaseModel):
     size: int = pydantic.Field(description="Bytes uploaded.")
 
 
-class StorageObjectProvider(AerostackProvider):
-    """Pulumi dynamic provider for `aerostack.StorageObject`."""
+class StorageObjectHandler(AerostackHandler):
+    """The handler of `aerostack.StorageObject`."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, _olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         _, failures = validate(StorageObjectInputs, {k: v for k, v in news.items() if k != "sourceHash"})
         inputs = {k: v for k, v in news.items() if k != "sourceHash"}
         source, content = news.get("source"), news.get("content")
@@ -97,7 +99,7 @@ class StorageObjectProvider(AerostackProvider):
             inputs["sourceHash"] = file_sha256(Path(source))
         return self.checked(inputs, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         changed = changed_inputs(olds, news, StorageObjectInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
@@ -117,21 +119,27 @@ class StorageObjectProvider(AerostackProvider):
         )
         return {**props, **output_values(StorageObjectOutputs, url=result.url, size=size)}
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         return CreateResult(str(props["key"]), self._upload(props))
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """No read endpoint: state is returned as it is; drift cannot be detected."""
         return ReadResult(id_, props)
 
-    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         return UpdateResult(self._upload(news))
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any], engine: Engine) -> None:
         pulumi.log.warn(
             f"aerostack storage object {id_}: Aerostack has no delete endpoint; the object stays in storage "
             "and at its URL. It is only removed from the Pulumi state"
         )
+
+
+class StorageObjectProvider(DynamicProvider[StorageObjectHandler]):
+    """`aerostack.StorageObject` as a dynamic provider."""
+
+    handler_class = StorageObjectHandler
 
 
 SPEC = ResourceSpec(

@@ -1,4 +1,4 @@
-"""Ardent data-source configurations: ten types served by one provider through a discriminated model.
+"""Ardent data-source configurations: ten types served by one handler through a discriminated model.
 
 The id is chosen client-side: `check` generates a UUID once (or takes `configId`) and keeps it
 for the life of the resource. `set` is an upsert, so every field change is an in-place update;
@@ -8,6 +8,7 @@ endpoint for configurations, so `read` returns the recorded state: drift cannot 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 import pydantic
@@ -16,12 +17,14 @@ from pulumi.runtime import rpc
 from pydantic.json_schema import SkipJsonSchema
 
 from ..base import auto_uuid, with_defaults
-from ..checking import PREVIEW_KEY, field, is_unknown, output_values, user_inputs, validate
+from ..checking import field, is_unknown, output_values, validate
+from ..dynamic import DynamicProvider
+from ..handler import Engine
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from .fields import Address, Digits, Host, MongoUrl, NonEmpty, Port, Repo, Secret, Url, UrlOrHost
 from .models import CONFIG_TYPES
-from .provider_base import ArdentProvider
+from .provider_base import ArdentHandler
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 REPLACE_KEYS = ("type", "configId")
@@ -458,19 +461,19 @@ class _Hidden:
         return "<secret>"
 
 
-def parse_config(props: dict[str, Any]) -> ConfigInputs:
+def parse_config(props: Mapping[str, Any]) -> ConfigInputs:
     """The typed configuration for checked props (the discriminator is `type`)."""
-    return _ANY_CONFIG.validate_python(user_inputs(props))
+    return _ANY_CONFIG.validate_python(dict(props))
 
 
-class ConfigurationProvider(ArdentProvider):
-    """Pulumi dynamic provider for every `ardent.*Config` resource."""
+class ConfigurationHandler(ArdentHandler):
+    """The handler of every `ardent.*Config` resource."""
 
     # check ---------------------------------------------------------------------------------
-    #: The Ardent `Config.type` this provider class serves (one subclass per SDK class).
+    #: The Ardent `Config.type` this handler class serves (one subclass per SDK class).
     wire_type: ClassVar[str] = ""
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         """Validate without any API call; assign the config id once and keep it while the type stays."""
         if self.wire_type:
             news = {**news, "type": self.wire_type}
@@ -489,20 +492,21 @@ class ConfigurationProvider(ArdentProvider):
         }
         _, failures = validate(model, masked)
         # A preview cannot know the id the update's own check will mint; a new type mints a new id.
-        mint = {"configId": lambda: rpc.UNKNOWN if news.get(PREVIEW_KEY) else auto_uuid(news, "configId")}
+        mint = {"configId": lambda: rpc.UNKNOWN if engine.preview else auto_uuid(engine, "configId")}
         keep = ("configId",) if olds.get("type") == wire_type else ()
-        return self.checked(with_defaults(olds, news, mint, keep=keep), failures)
+        inputs, chosen = with_defaults(olds, news, mint, engine, keep=keep)
+        return self.checked(inputs, failures, chosen)
 
     # diff ----------------------------------------------------------------------------------
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         """Type or id changes replace; everything else is an in-place upsert."""
-        keys = (set(user_inputs(olds)) | set(user_inputs(news))) - {"__defaults"}
+        keys = set(olds) | set(news)
         changed = sorted(k for k in keys if is_unknown(news.get(k)) or olds.get(k) != news.get(k))
         replaces = [k for k in changed if k in REPLACE_KEYS]
         return DiffResult(changes=bool(changed), replaces=replaces, stables=[] if replaces else ["configId"])
 
     # create --------------------------------------------------------------------------------
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         """Set (upsert) under the client-chosen id; retrying it can never duplicate."""
         config = parse_config(props)
         config_id = str(props["configId"])
@@ -510,25 +514,31 @@ class ConfigurationProvider(ArdentProvider):
         return CreateResult(config_id, {**props, **output_values(ConfigOutputs, config_id=config_id)})
 
     # read ----------------------------------------------------------------------------------
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """No read endpoint exists: return the recorded state unchanged (drift cannot be detected)."""
         return ReadResult(id_, props)
 
     # update --------------------------------------------------------------------------------
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         """Set again under the same id: Ardent's set is an upsert."""
         config = parse_config(news)
         self.client().set_config(str(news["type"]), id_, config.wire_params())
         return UpdateResult({**news, **output_values(ConfigOutputs, config_id=id_)})
 
     # delete --------------------------------------------------------------------------------
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any], engine: Engine) -> None:
         """deleteConfig; a configuration that is already gone counts as deleted."""
         self.client().delete_config(id_)
 
 
+class ConfigurationProvider(DynamicProvider[ConfigurationHandler]):
+    """Every `ardent.*Config` as a dynamic provider (the type from the inputs; `PROVIDERS` has one per type)."""
+
+    handler_class = ConfigurationHandler
+
+
 def provider_for(wire_type: str) -> type[ConfigurationProvider]:
-    """The provider class of one configuration type (a class attribute survives pickling)."""
+    """The provider class of one configuration type (its handler class serves that type; it survives pickling)."""
     return PROVIDERS[wire_type]
 
 
@@ -553,14 +563,23 @@ def _spec(model: type[ConfigInputs]) -> ResourceSpec:
     )
 
 
-PROVIDERS: dict[str, type[ConfigurationProvider]] = {
+HANDLERS: dict[str, type[ConfigurationHandler]] = {
     model.wire_type(): type(
-        f"{model.resource_name}Provider",
-        (ConfigurationProvider,),
+        f"{model.resource_name}Handler",
+        (ConfigurationHandler,),
         {"wire_type": model.wire_type(), "__module__": __name__},
     )
     for model in MODELS
 }
-globals().update({cls.__name__: cls for cls in PROVIDERS.values()})  # importable by name for unpickling
+PROVIDERS: dict[str, type[ConfigurationProvider]] = {
+    model.wire_type(): type(
+        f"{model.resource_name}Provider",
+        (ConfigurationProvider,),
+        {"handler_class": HANDLERS[model.wire_type()], "__module__": __name__},
+    )
+    for model in MODELS
+}
+# Importable by name: the adapters for unpickling (old stack states name them), the handlers alike.
+globals().update({cls.__name__: cls for cls in (*HANDLERS.values(), *PROVIDERS.values())})
 
 SPECS: tuple[ResourceSpec, ...] = tuple(_spec(model) for model in MODELS)

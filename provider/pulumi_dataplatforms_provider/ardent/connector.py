@@ -16,17 +16,19 @@ import pulumi
 import pydantic
 import pydantic.alias_generators
 
-from ..base import auto_name, is_auto_named, with_defaults
+from ..base import auto_name, with_defaults
 from ..checking import changed_inputs, field, output_values, user_inputs, validate
 from ..core import APIStatusError
+from ..dynamic import DynamicProvider
 from ..exactly_once import create_once
+from ..handler import Engine
 from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import ArdentClient
 from .fields import NonEmpty
 from .models import Connector
-from .provider_base import ArdentProvider
+from .provider_base import ArdentHandler
 
 REPLACE_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths")
 LIST_UNSUPPORTED = (404, 405, 501)
@@ -89,30 +91,31 @@ def _unsupported(exc: APIStatusError) -> bool:
     return exc.status_code in LIST_UNSUPPORTED
 
 
-class ConnectorProvider(ArdentProvider):
-    """Pulumi dynamic provider for `ardent.Connector`."""
+class ConnectorHandler(ArdentHandler):
+    """The handler of `ardent.Connector`."""
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         """Validate without any API call; auto-name once and keep the name."""
         _, failures = validate(ConnectorInputs, news)
         for failure in failures:  # connection details are secret: never echo them
             if failure.property.startswith("connectionDetails"):
                 failure.reason = failure.reason.split(" (got ")[0]
-        inputs = with_defaults(olds, news, {"name": lambda: auto_name(news, "connector")}, keep=("name",))
-        return self.checked(inputs, failures)
+        defaults = {"name": lambda: auto_name(engine, "connector")}
+        inputs, chosen = with_defaults(olds, news, defaults, engine, keep=("name",))
+        return self.checked(inputs, failures, chosen)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         """No update endpoint: every API-visible change replaces; `timeouts` updates in place."""
         changed = changed_inputs(olds, news, ConnectorInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         """POST exactly once in effect, then discover/selection/index; delete the connector if a step fails."""
         inputs = ConnectorInputs.model_validate(user_inputs(props, ConnectorInputs))
         name = str(props["name"])
         client = self.client()
         deadline = Deadline(inputs.timeout("create"))
-        connector = self._create_once(client, inputs, name, deadline, is_auto_named(props))
+        connector = self._create_once(client, inputs, name, deadline, engine.chose("name"))
         try:
             client.discover_connector(connector.id)
             if inputs.selected_paths:
@@ -172,17 +175,23 @@ class ConnectorProvider(ArdentProvider):
             maximum=5.0,
         ).value
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """No read endpoint: the recorded state is returned unchanged (drift cannot be detected)."""
         return ReadResult(id_, props)
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         """Only `timeouts` changes in place."""
-        return UpdateResult({**olds, **{k: v for k, v in news.items() if k in ("timeouts", "__defaults")}})
+        return UpdateResult({**olds, **{k: v for k, v in news.items() if k == "timeouts"}})
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any], engine: Engine) -> None:
         """DELETE by id; already gone counts as deleted."""
         self.client().delete_connector(id_)
+
+
+class ConnectorProvider(DynamicProvider[ConnectorHandler]):
+    """`ardent.Connector` as a dynamic provider."""
+
+    handler_class = ConnectorHandler
 
 
 SPEC = ResourceSpec(

@@ -18,11 +18,13 @@ import pydantic.alias_generators
 
 from ..base import auto_uuid
 from ..checking import changed_inputs, field, output_values, user_inputs, validate
+from ..dynamic import DynamicProvider
+from ..handler import Engine
 from ..protocol import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .fields import NonEmpty
-from .provider_base import ArdentProvider
+from .provider_base import ArdentHandler
 
 REPLACE_KEYS = ("message", "safeMode", "triggers")
 TOKEN_KEY = "runToken"
@@ -70,21 +72,21 @@ class JobOutputs(pydantic.BaseModel):
     response: Any = pydantic.Field(None, description="The APIChat answer of the run, as returned.")
 
 
-class JobProvider(ArdentProvider):
-    """Pulumi dynamic provider for `ardent.Job`."""
+class JobHandler(ArdentHandler):
+    """The handler of `ardent.Job`."""
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         """Validate without any API call; make the run token once per job (a replacement gets a new one)."""
         _, failures = validate(JobInputs, news)
         inputs = dict(news)
-        inputs[TOKEN_KEY] = olds.get(TOKEN_KEY) or auto_uuid(news, TOKEN_KEY)
+        inputs[TOKEN_KEY] = olds.get(TOKEN_KEY) or auto_uuid(engine, TOKEN_KEY)
         return self.checked(inputs, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         changed = changed_inputs(olds, news, JobInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         """createJob then APIChat within the create timeout; a failed run deletes the job it made."""
         inputs = JobInputs.model_validate(user_inputs(props, JobInputs))
         token = str(props.get(TOKEN_KEY) or uuid.uuid4())
@@ -117,17 +119,23 @@ class JobProvider(ArdentProvider):
         }
         return CreateResult(job.id, outs)
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """No read endpoint: the recorded state is returned unchanged."""
         return ReadResult(id_, props)
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         """Only `timeouts` changes in place."""
         return UpdateResult({**olds, "timeouts": news.get("timeouts")})
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, _props: dict[str, Any], engine: Engine) -> None:
         """deleteJob; already gone counts as deleted."""
         self.client().delete_job(id_)
+
+
+class JobProvider(DynamicProvider[JobHandler]):
+    """`ardent.Job` as a dynamic provider."""
+
+    handler_class = JobHandler
 
 
 SPEC = ResourceSpec(

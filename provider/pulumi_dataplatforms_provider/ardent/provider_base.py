@@ -1,16 +1,16 @@
-"""What every Ardent resource provider shares: settings and the client built from them."""
+"""What every Ardent resource handler shares: settings and the client built from them."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from ..base import PlatformProvider
+from ..handler import Handler
 from . import SETTINGS
 from .client import ArdentClient
 
 
-class ArdentProvider(PlatformProvider[ArdentClient]):
-    """Base of the Ardent providers: HMAC keys, bearer key and base URL from stack config or env."""
+class ArdentHandler(Handler[ArdentClient]):
+    """Base of the Ardent handlers: HMAC keys, bearer key and base URL from stack config or env."""
 
     settings: ClassVar = SETTINGS
 

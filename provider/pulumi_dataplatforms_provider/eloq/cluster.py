@@ -14,10 +14,12 @@ import pulumi
 import pydantic
 import pydantic.alias_generators
 
-from ..base import PlatformProvider, auto_name, created_within, is_auto_named, with_defaults
-from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
+from ..base import auto_name, created_within, with_defaults
+from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..core import NotFoundError, PermissionDeniedError
+from ..dynamic import DynamicProvider
 from ..exactly_once import create_once
+from ..handler import Engine, Handler
 from ..polling import WaitTimeoutError, wait_for
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
@@ -181,8 +183,8 @@ def outputs(inputs: dict[str, Any], resolved_sku_id: int | None, cluster: Cluste
     }
 
 
-class ClusterProvider(PlatformProvider[EloqClient]):
-    """Pulumi dynamic provider for `eloq.Cluster`."""
+class ClusterHandler(Handler[EloqClient]):
+    """The handler of `eloq.Cluster`."""
 
     settings: ClassVar = SETTINGS
 
@@ -190,7 +192,7 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         return EloqClient(self.setting("eloq:apiKey", required=True) or "", self.setting("eloq:baseUrl") or "")
 
     # check ---------------------------------------------------------------------------------
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         """Validate without any API call; auto-name `<logical>-<7 hex>` (stable, see base.py) and keep that name."""
         _, failures = validate(ClusterInputs, news)
         sku_id, sku = news.get("skuId"), news.get("sku")
@@ -200,15 +202,16 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             )
         elif sku_id is not None and sku is not None and not (is_unknown(sku_id) or is_unknown(sku)):
             failures.append(CheckFailure("sku", "set either skuId or sku, not both; remove one of them"))
-        defaults = {"name": lambda: auto_name(news, "cluster"), "zone": lambda: DEFAULT_ZONE}
-        return self.checked(with_defaults(olds, news, defaults, keep=("name",)), failures)
+        defaults = {"name": lambda: auto_name(engine, "cluster"), "zone": lambda: DEFAULT_ZONE}
+        inputs, chosen = with_defaults(olds, news, defaults, engine, keep=("name",))
+        return self.checked(inputs, failures, chosen)
 
     # diff ----------------------------------------------------------------------------------
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         """Every API-visible property replaces; delete first when the name was given explicitly."""
         changed = changed_inputs(olds, news, ClusterInputs)
         replaces = [k for k in changed if k in REPLACE_KEYS]
-        explicit_name = "name" not in (news.get("__defaults") or [])
+        explicit_name = not engine.chose("name")
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
@@ -217,14 +220,14 @@ class ClusterProvider(PlatformProvider[EloqClient]):
         )
 
     # create --------------------------------------------------------------------------------
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         """POST once (idempotently), wait for `available`, clean up if that fails."""
         inputs = ClusterInputs.model_validate(user_inputs(props, ClusterInputs))
         name = str(props["name"])
         client = self.client()
         deadline = Deadline(inputs.timeout("create"))
         sku_id = self._resolve_sku(client, inputs)
-        auto_named = is_auto_named(props)
+        auto_named = engine.chose("name")
         owned = self._create_once(client, name, inputs, sku_id, deadline, auto_named)
         try:
             cluster = self._wait_ready(client, name, deadline)
@@ -233,8 +236,9 @@ class ClusterProvider(PlatformProvider[EloqClient]):
                 self._clean_up(client, name, inputs, exc)
             raise
         org_id, project_id = client.project_ids()
-        outs = {**engine_keys(props), **outputs(user_inputs(props, ClusterInputs), sku_id, cluster)}
-        return CreateResult(f"{org_id}/{project_id}/{name}", outs)
+        return CreateResult(
+            f"{org_id}/{project_id}/{name}", outputs(user_inputs(props, ClusterInputs), sku_id, cluster)
+        )
 
     def _resolve_sku(self, client: EloqClient, inputs: ClusterInputs) -> int:
         if inputs.sku_id is not None:
@@ -329,27 +333,23 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             ) from exc
 
     # read ----------------------------------------------------------------------------------
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """Refresh from describe; an empty id tells the engine the cluster is gone."""
         name = cluster_name_of(id_)
         try:
             cluster = self.client().describe_cluster(name)
         except NotFoundError:
             return ReadResult("", {})
-        engine = engine_keys(props)
         inputs = {**user_inputs(props, ClusterInputs), "name": name, "region": cluster.region, "zone": cluster.zone}
-        outs = {**engine, **outputs(inputs, props.get("resolvedSkuId"), cluster)}
-        return ReadResult(id_, outs, {**engine, **inputs})
+        return ReadResult(id_, outputs(inputs, props.get("resolvedSkuId"), cluster), inputs)
 
     # update --------------------------------------------------------------------------------
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         """Only provider-side settings change in place; outputs are carried over."""
-        return UpdateResult(
-            {**olds, **{k: v for k, v in news.items() if k in ("timeouts", "adoptExisting", "__defaults")}}
-        )
+        return UpdateResult({**olds, **{k: v for k, v in news.items() if k in ("timeouts", "adoptExisting")}})
 
     # delete --------------------------------------------------------------------------------
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any], engine: Engine) -> None:
         """Wait for `available`, delete, wait until gone; already gone counts as done."""
         inputs = ClusterInputs.model_validate(user_inputs(props, ClusterInputs))
         self._delete(self.client(), cluster_name_of(id_), Deadline(inputs.timeout("delete")))
@@ -381,6 +381,12 @@ class ClusterProvider(PlatformProvider[EloqClient]):
             wait_for(what, status, lambda s: s == "deleted", deadline)
         except WaitTimeoutError as exc:
             raise WaitTimeoutError(f"{exc}; the delete was accepted and may still complete") from exc
+
+
+class ClusterProvider(DynamicProvider[ClusterHandler]):
+    """`eloq.Cluster` as a dynamic provider."""
+
+    handler_class = ClusterHandler
 
 
 SPEC = ResourceSpec(

@@ -14,16 +14,18 @@ import pulumi
 import pydantic
 import pydantic.alias_generators
 
-from ..base import auto_name, created_within, is_auto_named, with_defaults
-from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
+from ..base import auto_name, created_within, with_defaults
+from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..core import ConflictError
+from ..dynamic import DynamicProvider
 from ..exactly_once import create_once
+from ..handler import Engine
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import SparkClient
 from .models import FolderInfo
-from .provider_base import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
+from .provider_base import NAME_FIX, NAME_PATTERN, SparkHandler, file_sha256
 
 REPLACE_KEYS = ("name",)
 UPDATE_KEYS = ("description", "category", "startDate", "launchDate", "coverImageHash")
@@ -126,12 +128,13 @@ def outputs(inputs: dict[str, Any], folder: FolderInfo) -> dict[str, Any]:
     }
 
 
-class FolderProvider(SparkProvider):
-    """Pulumi dynamic provider for `spark.Folder`."""
+class FolderHandler(SparkHandler):
+    """The handler of `spark.Folder`."""
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         _, failures = validate(FolderInputs, news)
-        inputs = with_defaults(olds, news, {"name": lambda: auto_name(news, "folder", max_base=50)}, keep=("name",))
+        defaults = {"name": lambda: auto_name(engine, "folder", max_base=50)}
+        inputs, chosen = with_defaults(olds, news, defaults, engine, keep=("name",))
         for key, default in (("category", "Other"), ("description", "")):
             if news.get(key) is None:
                 inputs[key] = default
@@ -143,32 +146,31 @@ class FolderProvider(SparkProvider):
                 )
             else:
                 inputs["coverImageHash"] = file_sha256(cover)
-        return self.checked(inputs, failures)
+        return self.checked(inputs, failures, chosen)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         changed = changed_inputs(olds, news, FolderInputs)
         replaces = [k for k in changed if k in REPLACE_KEYS]
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
             stables=["folderId"] if not replaces else [],
-            delete_before_replace=bool(replaces) and "name" not in (news.get("__defaults") or []),
+            delete_before_replace=bool(replaces) and not engine.chose("name"),
         )
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         """Look up by name first; create once; a 5xx is followed by a look-up, never a blind retry."""
         inputs = FolderInputs.model_validate(user_inputs(props, FolderInputs))
         name = str(props["name"])
         client = self.client()
         deadline = Deadline((inputs.timeouts or FolderTimeouts()).seconds("create"))
-        folder = self._create_once(client, name, inputs, deadline, is_auto_named(props))
+        folder = self._create_once(client, name, inputs, deadline, engine.chose("name"))
         if inputs.cover_image:
             client.upload_cover(
                 folder.id, Path(inputs.cover_image).expanduser().read_bytes(), Path(inputs.cover_image).name
             )
             folder = client.folder_by_name(name) or folder
-        engine = engine_keys(props)
-        return CreateResult(folder.id, {**engine, **outputs(user_inputs(props, FolderInputs), folder)})
+        return CreateResult(folder.id, outputs(user_inputs(props, FolderInputs), folder))
 
     def _create_once(
         self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline, auto_named: bool
@@ -222,22 +224,21 @@ class FolderProvider(SparkProvider):
         )
         return client.folder_by_name(name) or existing
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """Find by name; gone (or replaced by another folder with the same name) empties the id."""
         name = str(props.get("name") or "")
         folder = self.client().folder_by_name(name) if name else None
         if folder is None or folder.id != id_:
             return ReadResult("", {})
-        engine = engine_keys(props)
         inputs = user_inputs(props, FolderInputs)
         inputs["description"] = folder.description or ""
         inputs["category"] = folder.category or inputs.get("category", "Other")
         for key, value in (("startDate", folder.start_date), ("launchDate", folder.launch_date)):
             if key in inputs and value is not None and not _same_instant(inputs[key], value):
                 inputs[key] = value
-        return ReadResult(id_, {**engine, **outputs(inputs, folder)}, {**engine, **inputs})
+        return ReadResult(id_, outputs(inputs, folder), inputs)
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         inputs = FolderInputs.model_validate(user_inputs(news, FolderInputs))
         client = self.client()
         fields = {
@@ -257,10 +258,9 @@ class FolderProvider(SparkProvider):
         folder = client.folder_by_name(str(news["name"]))
         if folder is None:
             raise RuntimeError(f"spark folder {news['name']} disappeared during the update; run `pulumi refresh`")
-        engine = engine_keys(news)
-        return UpdateResult({**engine, **outputs(user_inputs(news, FolderInputs), folder)})
+        return UpdateResult(outputs(user_inputs(news, FolderInputs), folder))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any], engine: Engine) -> None:
         pulumi.log.warn(f"spark folder {props.get('name')}: deleting it also deletes every service in it")
         self.client().delete_folder(id_)
 
@@ -275,6 +275,12 @@ def _same_instant(a: str, b: str) -> bool:
     if (x.tzinfo is None) != (y.tzinfo is None):
         x, y = x.replace(tzinfo=None), y.replace(tzinfo=None)
     return x == y
+
+
+class FolderProvider(DynamicProvider[FolderHandler]):
+    """`spark.Folder` as a dynamic provider."""
+
+    handler_class = FolderHandler
 
 
 SPEC = ResourceSpec(

@@ -1,4 +1,4 @@
-"""What the Spark resources share: the provider base (settings → client) and file hashing."""
+"""What the Spark resources share: the handler base (settings → client) and file hashing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import ClassVar
 
-from ..base import PlatformProvider
+from ..handler import Handler
 from . import SETTINGS
 from .client import SparkClient, choose_auth, resolve_endpoint
 
@@ -22,8 +22,8 @@ def file_sha256(path: str) -> str:
     return hashlib.sha256(Path(path).expanduser().read_bytes()).hexdigest()
 
 
-class SparkProvider(PlatformProvider[SparkClient]):
-    """Base of the Spark resource providers: one client per configuration."""
+class SparkHandler(Handler[SparkClient]):
+    """Base of the Spark resource handlers: one client per configuration."""
 
     settings: ClassVar = SETTINGS
 

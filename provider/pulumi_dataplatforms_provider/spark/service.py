@@ -17,15 +17,17 @@ import pulumi
 import pydantic
 import pydantic.alias_generators
 
-from ..base import auto_name, created_within, is_auto_named, with_defaults
-from ..checking import changed_inputs, engine_keys, field, is_unknown, output_values, user_inputs, validate
+from ..base import auto_name, created_within, with_defaults
+from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..core import ConflictError, NotFoundError
+from ..dynamic import DynamicProvider
 from ..exactly_once import create_once
+from ..handler import Engine
 from ..protocol import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from .client import SparkClient
-from .provider_base import NAME_FIX, NAME_PATTERN, SparkProvider, file_sha256
+from .provider_base import NAME_FIX, NAME_PATTERN, SparkHandler, file_sha256
 
 REPLACE_KEYS = ("folder", "name")
 PUBLISH_KEYS = ("fileHash",)
@@ -140,12 +142,13 @@ def xlsx_problem(path: str) -> str | None:
     return None
 
 
-class ServiceProvider(SparkProvider):
-    """Pulumi dynamic provider for `spark.Service`."""
+class ServiceHandler(SparkHandler):
+    """The handler of `spark.Service`."""
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> CheckResult:
         _, failures = validate(ServiceInputs, news)
-        inputs = with_defaults(olds, news, {"name": lambda: auto_name(news, "service", max_base=50)}, keep=("name",))
+        defaults = {"name": lambda: auto_name(engine, "service", max_base=50)}
+        inputs, chosen = with_defaults(olds, news, defaults, engine, keep=("name",))
         if news.get("versioning") is None:
             inputs["versioning"] = "minor"
         path = news.get("file")
@@ -155,9 +158,9 @@ class ServiceProvider(SparkProvider):
                 failures = [f for f in failures if f.property != "file"] + [CheckFailure("file", problem)]
             else:
                 inputs["fileHash"] = file_sha256(path)
-        return self.checked(inputs, failures)
+        return self.checked(inputs, failures, chosen)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
         changed = changed_inputs(olds, news, ServiceInputs)
         replaces = [k for k in changed if k in REPLACE_KEYS]
         return DiffResult(
@@ -167,13 +170,13 @@ class ServiceProvider(SparkProvider):
             delete_before_replace=bool(replaces),
         )
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any], engine: Engine) -> CreateResult:
         inputs = ServiceInputs.model_validate(user_inputs(props, ServiceInputs))
         folder, name = inputs.folder, str(props["name"])
         client = self.client()
         deadline = Deadline((inputs.timeouts or ServiceTimeouts()).seconds("create"))
         existed = client.service_exists(folder, name)
-        auto_named = is_auto_named(props)
+        auto_named = engine.chose("name")
         left = self._left_by_interrupted_create(client, inputs, name, deadline, auto_named) if existed else "no"
         if existed and not inputs.adopt_existing and left == "no":
             raise ConflictError(
@@ -195,8 +198,7 @@ class ServiceProvider(SparkProvider):
             if not existed or auto_named:
                 self._clean_up(client, folder, name, exc)
             raise
-        engine = engine_keys(props)
-        return CreateResult(f"{folder}/{name}", {**engine, **user_inputs(props, ServiceInputs), "name": name, **outs})
+        return CreateResult(f"{folder}/{name}", {**user_inputs(props, ServiceInputs), "name": name, **outs})
 
     @staticmethod
     def _left_by_interrupted_create(
@@ -297,7 +299,7 @@ class ServiceProvider(SparkProvider):
                 "delete the service in Spark"
             ) from exc
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """Latest version from Spark; a service deleted behind Pulumi's back empties the id.
 
         When someone published another version, the workbook is downloaded and hashed, so the
@@ -313,24 +315,22 @@ class ServiceProvider(SparkProvider):
         if outs["versionId"] != props.get("versionId"):
             pulumi.log.info(f"spark service {folder}/{name}: version {outs['version']} was published outside Pulumi")
             inputs["fileHash"] = hashlib.sha256(client.download(folder, name, outs["versionId"])).hexdigest()
-        engine = engine_keys(props)
-        return ReadResult(id_, {**engine, **inputs, **outs}, {**engine, **inputs})
+        return ReadResult(id_, {**inputs, **outs}, inputs)
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         """A changed workbook publishes a new version; other inputs apply to later versions."""
         inputs = ServiceInputs.model_validate(user_inputs(news, ServiceInputs))
         folder, name = inputs.folder, str(news["name"])
         client = self.client()
-        engine = engine_keys(news)
         if any(olds.get(k) != news.get(k) for k in PUBLISH_KEYS):
             deadline = Deadline((inputs.timeouts or ServiceTimeouts()).seconds("update"))
             self._publish(client, inputs, name, deadline)
             outs = self._outputs(client, folder, name)
         else:
             outs = {k: olds[k] for k in ServiceOutputs.model_json_schema(by_alias=True)["properties"] if k in olds}
-        return UpdateResult({**engine, **user_inputs(news, ServiceInputs), "name": name, **outs})
+        return UpdateResult({**user_inputs(news, ServiceInputs), "name": name, **outs})
 
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
+    def delete(self, _id: str, props: dict[str, Any], engine: Engine) -> None:
         """Delete the service and all its versions; already gone (e.g. with its folder) is done."""
         self.client().delete_service(str(props.get("folder")), str(props.get("name")))
 
@@ -341,6 +341,12 @@ def _latest_id(client: SparkClient, folder: str, name: str) -> str | None:
     except NotFoundError:
         return None
     return versions[0].id if versions else None
+
+
+class ServiceProvider(DynamicProvider[ServiceHandler]):
+    """`spark.Service` as a dynamic provider."""
+
+    handler_class = ServiceHandler
 
 
 SPEC = ResourceSpec(
