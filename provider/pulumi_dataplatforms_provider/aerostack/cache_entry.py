@@ -125,7 +125,7 @@ class CacheEntryHandler(AerostackHandler):
         live = self.client().cache_get(id_)
         if not live.exists:
             return ReadResult("", {})
-        inputs = user_inputs(props, CacheEntryInputs)
+        inputs = {"key": id_, **user_inputs(props, CacheEntryInputs)}
         current = json.loads(props["valueJson"]) if props.get("valueJson") is not None else props.get("value")
         if live.value != current:
             inputs.pop("valueJson", None)
@@ -156,6 +156,7 @@ SPEC = ResourceSpec(
     inputs=CacheEntryInputs,
     outputs=CacheEntryOutputs,
     provider=CacheEntryProvider,
+    readable_by_id=True,
     example=(
         "kind: aerostack/StorageObject\n"
         "name: logo\n"

@@ -225,17 +225,24 @@ class FolderHandler(SparkHandler):
         return client.folder_by_name(name) or existing
 
     def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
-        """Find by name; gone (or replaced by another folder with the same name) empties the id."""
+        """Find by name (by id when the state has none: `get`); gone, or replaced by another folder
+        with the same name, empties the id."""
         name = str(props.get("name") or "")
-        folder = self.client().folder_by_name(name) if name else None
+        client = self.client()
+        by_id = (f for f in client.find_folders() if f.id == id_)
+        folder = client.folder_by_name(name) if name else next(by_id, None)
         if folder is None or folder.id != id_:
             return ReadResult("", {})
         inputs = user_inputs(props, FolderInputs)
         inputs["description"] = folder.description or ""
         inputs["category"] = folder.category or inputs.get("category", "Other")
         for key, value in (("startDate", folder.start_date), ("launchDate", folder.launch_date)):
-            if key in inputs and value is not None and not _same_instant(inputs[key], value):
-                inputs[key] = value
+            if value is None:
+                continue
+            if key in inputs and not _same_instant(inputs[key], value):
+                inputs[key] = value  # drift
+            elif key not in inputs and not name:
+                inputs[key] = value  # read from the id alone (`get`): what the platform holds
         return ReadResult(id_, outputs(inputs, folder), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
@@ -306,6 +313,7 @@ SPEC = ResourceSpec(
     replace_on_changes=REPLACE_KEYS,
     always_present=("name", "description", "category"),
     name_input="name",
+    readable_by_id=True,
     sdk_args_description="The arguments of a Spark folder.",
     sdk_echoed_inputs=("name", "description", "category"),
 )

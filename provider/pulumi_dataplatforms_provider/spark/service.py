@@ -305,14 +305,14 @@ class ServiceHandler(SparkHandler):
         When someone published another version, the workbook is downloaded and hashed, so the
         next `pulumi up` sees the difference and publishes the program's workbook again.
         """
-        folder, name = str(props.get("folder")), str(props.get("name"))
+        folder, name = (str(props["folder"]), str(props["name"])) if props.get("name") else id_.split("/", 1)
         client = self.client()
         try:
             outs = self._outputs(client, folder, name)
         except NotFoundError:
             return ReadResult("", {})
-        inputs = user_inputs(props, ServiceInputs)
-        if outs["versionId"] != props.get("versionId"):
+        inputs = {"folder": folder, "name": name, **user_inputs(props, ServiceInputs)}
+        if props.get("versionId") is not None and outs["versionId"] != props["versionId"]:
             pulumi.log.info(f"spark service {folder}/{name}: version {outs['version']} was published outside Pulumi")
             inputs["fileHash"] = hashlib.sha256(client.download(folder, name, outs["versionId"])).hexdigest()
         return ReadResult(id_, {**inputs, **outs}, inputs)
@@ -384,6 +384,7 @@ SPEC = ResourceSpec(
     replace_on_changes=REPLACE_KEYS,
     always_present=("name", "fileHash"),
     name_input="name",
+    readable_by_id=True,
     sdk_args_description="The arguments of a Spark service.",
     sdk_echoed_inputs=("folder", "name"),
 )

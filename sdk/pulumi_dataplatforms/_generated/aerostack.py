@@ -174,6 +174,19 @@ class CacheEntry(DataPlatformResource, module="aerostack", name="CacheEntry"):
         platform = provider("pulumi_dataplatforms_provider.aerostack.cache_entry", "CacheEntryProvider")
         super().__init__(platform, resource_name, resource_args, opts, inputs)
 
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> CacheEntry:
+        """The existing CacheEntry `id`, read as `pulumi refresh` reads it; the stack does not create, update or delete
+        it.
+
+        Args:
+            resource_name: The name of the looked-up resource, unique in the stack.
+            id: The id of the CacheEntry to read (the `id` of a CacheEntry resource).
+            opts: Options for the resource.
+        """
+        platform = provider("pulumi_dataplatforms_provider.aerostack.cache_entry", "CacheEntryProvider")
+        return CacheEntry._read(platform, resource_name, id, opts)
+
 
 @dataclass(kw_only=True)
 class StorageObjectArgs:

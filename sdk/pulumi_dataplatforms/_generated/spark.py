@@ -131,6 +131,18 @@ class Folder(DataPlatformResource, module="spark", name="Folder"):
         platform = provider("pulumi_dataplatforms_provider.spark.folder", "FolderProvider")
         super().__init__(platform, resource_name, resource_args, opts, inputs)
 
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Folder:
+        """The existing Folder `id`, read as `pulumi refresh` reads it; the stack does not create, update or delete it.
+
+        Args:
+            resource_name: The name of the looked-up resource, unique in the stack.
+            id: The id of the Folder to read (the `id` of a Folder resource).
+            opts: Options for the resource.
+        """
+        platform = provider("pulumi_dataplatforms_provider.spark.folder", "FolderProvider")
+        return Folder._read(platform, resource_name, id, opts)
+
 
 @dataclass(kw_only=True)
 class ServiceTimeoutsArgs:
@@ -264,3 +276,15 @@ class Service(DataPlatformResource, module="spark", name="Service"):
         resource_args, opts, inputs = self.arguments(args, kwargs)
         platform = provider("pulumi_dataplatforms_provider.spark.service", "ServiceProvider")
         super().__init__(platform, resource_name, resource_args, opts, inputs)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Service:
+        """The existing Service `id`, read as `pulumi refresh` reads it; the stack does not create, update or delete it.
+
+        Args:
+            resource_name: The name of the looked-up resource, unique in the stack.
+            id: The id of the Service to read (the `id` of a Service resource).
+            opts: Options for the resource.
+        """
+        platform = provider("pulumi_dataplatforms_provider.spark.service", "ServiceProvider")
+        return Service._read(platform, resource_name, id, opts)
