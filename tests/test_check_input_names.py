@@ -2,9 +2,8 @@
 
 Every handler reads its inputs under the names the schema publishes (camelCase); an input under
 any other name is dropped. So check must report it as "not a known property", as it does for any
-other misspelling, although the input models set `populate_by_name=True` (the handlers build them
-by field name): otherwise a StorageObject's `content_type` would pass check and never reach the
-upload.
+other misspelling (check validates by published name only, whatever a model's config says):
+otherwise a StorageObject's `content_type` would pass check and never reach the upload.
 """
 
 from __future__ import annotations

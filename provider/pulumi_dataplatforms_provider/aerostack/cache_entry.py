@@ -31,7 +31,7 @@ REPLACE_KEYS = ("key",)
 class CacheEntryInputs(pydantic.BaseModel):
     """The inputs of a cache entry."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid")
 
     key: str = field(..., "Cache key. Changing it replaces the entry.", "Give a non-empty key.", min_length=1)
     value: Any = field(
@@ -90,7 +90,6 @@ def whole_numbers(value: Any) -> Any:
 class CacheEntryOutputs(pydantic.BaseModel):
     """What a cache entry reports."""
 
-    model_config = pydantic.ConfigDict(populate_by_name=True)
 
     expires_at: str | None = pydantic.Field(None, alias="expiresAt", description="When the ttl ends (ISO 8601).")
 

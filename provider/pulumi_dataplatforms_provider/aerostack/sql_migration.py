@@ -55,7 +55,7 @@ class MigrationError(Exception):
 class SqlMigrationInputs(pydantic.BaseModel):
     """The inputs of a SQL migration."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid")
 
     migration_id: str | None = field(
         None,
@@ -109,7 +109,6 @@ class SqlMigrationInputs(pydantic.BaseModel):
 class SqlMigrationOutputs(pydantic.BaseModel):
     """What a migration reports once applied."""
 
-    model_config = pydantic.ConfigDict(populate_by_name=True)
 
     checksum: str = pydantic.Field(description="SHA-256 of the `up` statements, as recorded.")
     applied_at: str = pydantic.Field(alias="appliedAt", description="When the migration was recorded (ISO 8601).")

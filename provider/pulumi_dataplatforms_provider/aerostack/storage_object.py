@@ -36,7 +36,7 @@ def file_sha256(path: Path) -> str:
 class StorageObjectInputs(pydantic.BaseModel):
     """The inputs of a stored object."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid")
 
     key: str = field(
         ...,
@@ -80,7 +80,6 @@ class StorageObjectInputs(pydantic.BaseModel):
 class StorageObjectOutputs(pydantic.BaseModel):
     """What an uploaded object reports."""
 
-    model_config = pydantic.ConfigDict(populate_by_name=True)
 
     url: str = pydantic.Field(description="Where the object is served, as the upload returned it.")
     size: int = pydantic.Field(description="Bytes uploaded.")

@@ -98,7 +98,7 @@ class ConfigInputs(pydantic.BaseModel):
     """What every configuration shares: the type tag and the client-chosen id."""
 
     model_config = pydantic.ConfigDict(
-        extra="forbid", populate_by_name=True, alias_generator=pydantic.alias_generators.to_camel
+        extra="forbid", alias_generator=pydantic.alias_generators.to_camel
     )
 
     #: python field name -> wire parameter name, where they differ.
@@ -449,7 +449,7 @@ _ANY_CONFIG: pydantic.TypeAdapter[ConfigInputs] = pydantic.TypeAdapter(
 class ConfigOutputs(pydantic.BaseModel):
     """What a configuration reports besides its inputs."""
 
-    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel)
 
     config_id: str = pydantic.Field(description="The configuration id Ardent knows it by (also the resource id).")
 

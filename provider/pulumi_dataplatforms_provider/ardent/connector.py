@@ -44,7 +44,7 @@ class ConnectorInputs(pydantic.BaseModel):
     """The inputs of an Ardent connector."""
 
     model_config = pydantic.ConfigDict(
-        extra="forbid", populate_by_name=True, alias_generator=pydantic.alias_generators.to_camel
+        extra="forbid", alias_generator=pydantic.alias_generators.to_camel
     )
 
     service_name: NonEmpty = field(
@@ -81,7 +81,7 @@ class ConnectorInputs(pydantic.BaseModel):
 class ConnectorOutputs(pydantic.BaseModel):
     """What a connector reports besides its inputs."""
 
-    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel)
 
     connector_id: str = pydantic.Field(description="The server-assigned connector id (also the resource id).")
     status: str | None = pydantic.Field(None, description="The status the create answer reported, if any.")

@@ -41,7 +41,7 @@ class JobInputs(pydantic.BaseModel):
     """The inputs of an Ardent job."""
 
     model_config = pydantic.ConfigDict(
-        extra="forbid", populate_by_name=True, alias_generator=pydantic.alias_generators.to_camel
+        extra="forbid", alias_generator=pydantic.alias_generators.to_camel
     )
 
     message: NonEmpty = field(
@@ -64,7 +64,7 @@ class JobInputs(pydantic.BaseModel):
 class JobOutputs(pydantic.BaseModel):
     """What a job reports besides its inputs."""
 
-    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel)
 
     job_id: str = pydantic.Field(description="The server-assigned job id (also the resource id).")
     files_share_name: str = pydantic.Field(description="The job's file share.")

@@ -66,7 +66,7 @@ class ClusterTimeouts(OperationTimeouts):
 class ClusterInputs(pydantic.BaseModel):
     """The inputs of an Eloq cluster, as the program gives them."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid")
 
     name: str | None = field(
         None,
@@ -117,7 +117,7 @@ class ClusterInputs(pydantic.BaseModel):
 class ClusterOutputs(pydantic.BaseModel):
     """What a cluster reports once created, besides its inputs."""
 
-    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel)
 
     resolved_sku_id: int = pydantic.Field(description="The SKU id the cluster was created with.")
     status: str = pydantic.Field(description="Provisioning status, `available` once created.")

@@ -42,7 +42,7 @@ class FolderTimeouts(OperationTimeouts):
 class FolderInputs(pydantic.BaseModel):
     """The inputs of a Spark folder."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid")
 
     name: str | None = field(
         None,
@@ -106,7 +106,7 @@ class FolderInputs(pydantic.BaseModel):
 class FolderOutputs(pydantic.BaseModel):
     """What a folder reports besides its inputs."""
 
-    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel)
 
     folder_id: str = pydantic.Field(description="The folder's uuid.")
     status: str | None = pydantic.Field(None, description="Folder status (set at creation, `Design`).")

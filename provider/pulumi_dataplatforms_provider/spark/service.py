@@ -43,7 +43,7 @@ class ServiceTimeouts(OperationTimeouts):
 class ServiceInputs(pydantic.BaseModel):
     """The inputs of a Spark service."""
 
-    model_config = pydantic.ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = pydantic.ConfigDict(extra="forbid")
 
     folder: str = field(
         ..., "Name of the folder holding the service. Changing it replaces the service.", NAME_FIX, pattern=NAME_PATTERN
@@ -112,7 +112,7 @@ class ServiceInputs(pydantic.BaseModel):
 class ServiceOutputs(pydantic.BaseModel):
     """What a service reports besides its inputs."""
 
-    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel, populate_by_name=True)
+    model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel)
 
     service_id: str = pydantic.Field(description="The service's uuid.")
     version_id: str = pydantic.Field(description="The latest version's uuid.")
