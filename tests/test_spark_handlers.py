@@ -719,6 +719,45 @@ def test_an_auto_named_service_left_with_another_workbook_gets_this_one_publishe
     assert dict(created.outs or {})["versionCount"] == 2
 
 
+def versionless_at_first(services: ServiceProvider, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The service `name` answers its first version listing with none: one that exists with no version yet.
+
+    The emulator cannot hold such a service (its services exist from their first publish), so this
+    one answer is substituted; every other request reaches the emulator.
+    """
+    client = services.handler.client()
+    real = client.versions
+    first = [True]
+
+    def versions(folder: str, service: str) -> Any:
+        if service == name and first[0]:
+            first[0] = False
+            return []
+        return real(folder, service)
+
+    monkeypatch.setattr(client, "versions", versions)
+
+
+def test_an_auto_named_service_found_without_a_version_gets_this_workbook_published(
+    services: ServiceProvider, book: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = service_inputs(services, file=book("quote.xlsx"))
+    existing_service(services, book, inputs["name"], threshold=250.0)
+    versionless_at_first(services, monkeypatch, inputs["name"])
+    created = services.create(inputs)
+    assert dict(created.outs or {})["versionCount"] == 2, "taken over, and this workbook published onto it"
+
+
+def test_an_explicitly_named_service_found_without_a_version_is_someone_elses_and_refused(
+    services: ServiceProvider, book: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    existing_service(services, book, "theirs", threshold=250.0)
+    versionless_at_first(services, monkeypatch, "theirs")
+    with pytest.raises(ConflictError, match="adoptExisting"):
+        services.create(service_inputs(services, name="theirs", file=book("quote.xlsx")))
+    assert len(services.handler.client().versions(FOLDER, "theirs")) == 1, "nothing was published onto it"
+
+
 def test_a_service_published_moments_ago_with_this_workbook_is_taken_over_as_is(
     services: ServiceProvider, emulator: EmulatorProcess, book: Any
 ) -> None:
