@@ -24,7 +24,6 @@ from typing import Any, cast
 import httpx
 import pytest
 import yaml
-from pulumi.dynamic import CreateResult, UpdateResult
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import registry
@@ -32,6 +31,7 @@ from pulumi_dataplatforms_provider.aerostack.sql_migration import checksum
 from pulumi_dataplatforms_provider.ardent.configuration import CONFIG_MODELS
 from pulumi_dataplatforms_provider.core import APIStatusError
 from pulumi_dataplatforms_provider.dynamic import DynamicProvider
+from pulumi_dataplatforms_provider.protocol import CreateResult, UpdateResult
 from pulumi_dataplatforms_provider.spec import ResourceSpec
 from tests.handlers import configured
 
