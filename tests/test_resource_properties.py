@@ -743,10 +743,7 @@ def test_destroy_and_refresh_of_a_resource_deleted_outside_pulumi(
 
 #: What `read` cannot give back from the id alone, per token: inputs only the program knows.
 NOT_READ_BACK: dict[str, dict[str, str]] = {
-    "dataplatforms:eloq:Cluster": {
-        "sku": "a selector the program resolves; the platform keeps only the SKU id",
-        "resolvedSkuId": "describe does not return the SKU id",
-    },
+    "dataplatforms:eloq:Cluster": {"sku": "a selector the program resolves; the platform keeps only the SKU id"},
     "dataplatforms:spark:Folder": {"coverImage": "a local path", "coverImageHash": "the hash of that local file"},
     "dataplatforms:spark:Service": {
         "file": "a local path",

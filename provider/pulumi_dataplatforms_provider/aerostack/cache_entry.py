@@ -90,7 +90,6 @@ def whole_numbers(value: Any) -> Any:
 class CacheEntryOutputs(pydantic.BaseModel):
     """What a cache entry reports."""
 
-
     expires_at: str | None = pydantic.Field(None, alias="expiresAt", description="When the ttl ends (ISO 8601).")
 
 

@@ -109,7 +109,6 @@ class SqlMigrationInputs(pydantic.BaseModel):
 class SqlMigrationOutputs(pydantic.BaseModel):
     """What a migration reports once applied."""
 
-
     checksum: str = pydantic.Field(description="SHA-256 of the `up` statements, as recorded.")
     applied_at: str = pydantic.Field(alias="appliedAt", description="When the migration was recorded (ISO 8601).")
     statements_applied: int = pydantic.Field(

@@ -80,7 +80,6 @@ class StorageObjectInputs(pydantic.BaseModel):
 class StorageObjectOutputs(pydantic.BaseModel):
     """What an uploaded object reports."""
 
-
     url: str = pydantic.Field(description="Where the object is served, as the upload returned it.")
     size: int = pydantic.Field(description="Bytes uploaded.")
 

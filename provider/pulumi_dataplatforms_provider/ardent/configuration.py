@@ -97,9 +97,7 @@ _DATABASES_FIX = "Give at least one database, e.g. [{'name': 'analytics'}]."
 class ConfigInputs(pydantic.BaseModel):
     """What every configuration shares: the type tag and the client-chosen id."""
 
-    model_config = pydantic.ConfigDict(
-        extra="forbid", alias_generator=pydantic.alias_generators.to_camel
-    )
+    model_config = pydantic.ConfigDict(extra="forbid", alias_generator=pydantic.alias_generators.to_camel)
 
     #: python field name -> wire parameter name, where they differ.
     wire_names: ClassVar[dict[str, str]] = {}

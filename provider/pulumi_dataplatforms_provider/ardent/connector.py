@@ -43,9 +43,7 @@ class ConnectorTimeouts(OperationTimeouts):
 class ConnectorInputs(pydantic.BaseModel):
     """The inputs of an Ardent connector."""
 
-    model_config = pydantic.ConfigDict(
-        extra="forbid", alias_generator=pydantic.alias_generators.to_camel
-    )
+    model_config = pydantic.ConfigDict(extra="forbid", alias_generator=pydantic.alias_generators.to_camel)
 
     service_name: NonEmpty = field(
         ...,

@@ -40,9 +40,7 @@ class JobTimeouts(OperationTimeouts):
 class JobInputs(pydantic.BaseModel):
     """The inputs of an Ardent job."""
 
-    model_config = pydantic.ConfigDict(
-        extra="forbid", alias_generator=pydantic.alias_generators.to_camel
-    )
+    model_config = pydantic.ConfigDict(extra="forbid", alias_generator=pydantic.alias_generators.to_camel)
 
     message: NonEmpty = field(
         ...,

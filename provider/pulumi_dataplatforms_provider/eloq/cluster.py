@@ -341,7 +341,33 @@ class ClusterHandler(Handler[EloqClient]):
         except NotFoundError:
             return ReadResult("", {})
         inputs = {**user_inputs(props, ClusterInputs), "name": name, "region": cluster.region, "zone": cluster.zone}
-        return ReadResult(id_, outputs(inputs, props.get("resolvedSkuId"), cluster), inputs)
+        resolved = props.get("resolvedSkuId")
+        if "skuId" not in inputs and "sku" not in inputs:  # read from the id alone (`get`, an import)
+            resolved = self._sku_of(cluster)
+            if resolved is not None:
+                inputs["skuId"] = resolved
+        return ReadResult(id_, outputs(inputs, resolved, cluster), inputs)
+
+    def _sku_of(self, cluster: ClusterDescription) -> int | None:
+        """The SKU a cluster runs on, which describe does not name: the one SKU of its engine and cloud
+        whose limits and replicas are the cluster's (None when no or several SKUs match)."""
+        shape = (
+            "tx_cpu_limit",
+            "tx_memory_mi_limit",
+            "tx_replica",
+            "log_cpu_limit",
+            "log_memory_mi_limit",
+            "log_replica",
+        )
+        module, cloud = cluster.module_type.lower(), cluster.cloud_provider.lower()
+        client = self.client()
+        matches = [
+            sku.sku_id
+            for sku_type in SkuType
+            for sku in client.list_skus(sku_type.value, module, cloud)
+            if all(getattr(sku, key) == getattr(cluster, key) for key in shape)
+        ]
+        return matches[0] if len(matches) == 1 else None
 
     # update --------------------------------------------------------------------------------
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:

@@ -1,0 +1,66 @@
+"""Provider configuration: the platforms' settings as the properties of a `dataplatforms` provider.
+
+A setting `<platform>:<name>` (`eloq:apiKey`) is the provider property `<platform><Name>`
+(`eloqApiKey`). A stack config key has one namespace and one name, so `dataplatforms:eloq:apiKey`
+cannot be set (the CLI refuses it); under the package's namespace the setting is
+`dataplatforms:eloqApiKey`, which the engine hands the default provider as its property
+`eloqApiKey`. An explicit `pulumi.ProviderResource("dataplatforms", name, {"eloqApiKey": ...})`
+takes the same properties. The platforms' own namespaces (`eloq:apiKey`, what the dynamic
+providers read) are not the package's and were not among what the engine sent the default
+provider. Each setting's environment fallback (`ELOQ_API_KEY`, ...) still applies, resolved in
+the plugin's process environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..registry import PLATFORMS
+from ..settings import Setting
+
+PACKAGE = "dataplatforms"
+#: Keys a provider's inputs may hold besides the package's config (Pulumi's provider options).
+ENGINE_PROVIDER_KEYS = frozenset({"version", "pluginDownloadURL"})
+
+
+def all_settings() -> tuple[Setting, ...]:
+    """Every platform's settings, in the order the schema lists them."""
+    return tuple(s for p in PLATFORMS for s in p.settings)
+
+
+def property_name(setting: Setting) -> str:
+    """The provider property of `setting`: `eloq:apiKey` -> `eloqApiKey`."""
+    return f"{setting.namespace}{setting.name[:1].upper()}{setting.name[1:]}"
+
+
+def secret_properties() -> frozenset[str]:
+    """The provider properties that hold a secret (the secret settings')."""
+    return frozenset(property_name(s) for s in all_settings() if s.secret)
+
+
+def unknown_properties(args: Mapping[str, Any]) -> list[str]:
+    """Provider properties that are neither a setting nor one the engine adds."""
+    known = {property_name(s) for s in all_settings()} | ENGINE_PROVIDER_KEYS
+    return sorted(k for k in args if k not in known)
+
+
+def settings_values(args: Mapping[str, Any]) -> dict[str, str]:
+    """The settings' values among a provider's properties `args` (plain), by setting key (`eloq:apiKey`).
+
+    Unset and empty values are left out, so the setting's environment fallback applies.
+    """
+    values: dict[str, str] = {}
+    for setting in all_settings():
+        value = args.get(property_name(setting))
+        if value is not None and value != "":
+            values[setting.key] = str(value)
+    return values
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """What `Handler.configure` takes: an object whose `.config.get(key)` gives a setting's value."""
+
+    config: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,235 @@
+"""The native provider plugin (`pulumi-resource-dataplatforms`) on the real Pulumi CLI, against the emulator.
+
+The programs register resources by type token (`pulumi.CustomResource("dataplatforms:eloq:Cluster", ...)`),
+so the engine loads the plugin found on PATH (`tests/native_plugin.py` writes a shim for this
+checkout) rather than the dynamic-provider host. The provider's settings are stack config under the
+package's namespace (`dataplatforms:eloqApiKey`), or the properties of explicit providers. The
+plugin records what the engine sent (`PULUMI_DATAPLATFORMS_NATIVE_TRACE`), never values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_dataplatforms_emulator.process import EmulatorProcess
+from pulumi_dataplatforms_emulator.services.eloq.catalog import OTHER_API_KEY
+from pulumi_dataplatforms_provider.core import NotFoundError
+from pulumi_dataplatforms_provider.eloq.client import EloqClient
+from pulumi_dataplatforms_provider.native.trace import TRACE_ENV
+from scripts.cli_stack import CliStack
+from tests.eloq_stacks import clusters
+from tests.native_plugin import plugin_on_path
+from tests.real_cli import PASSPHRASE, assert_no_plaintext_secrets, require_cli, writes
+
+pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
+
+#: The key marking a secret in a checkpoint (`{SECRET_SIG: <secret signature>, "ciphertext": ...}`).
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+CLUSTER = """
+import pulumi
+
+cfg = pulumi.Config()
+cluster = pulumi.CustomResource(
+    "dataplatforms:eloq:Cluster",
+    "cache",
+    {"name": "native-cache", "region": "us-west-1", "skuId": 101, "password": None, "host": None, "status": None},
+    opts=pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create=cfg.get("createTimeout"))),
+)
+pulumi.export("host", cluster.host)
+pulumi.export("status", cluster.status)
+pulumi.export("password", cluster.password)
+"""
+
+TWO_PROVIDERS = """
+import pulumi
+
+cfg = pulumi.Config()
+for org in ("a", "b"):
+    provider = pulumi.ProviderResource(
+        "dataplatforms",
+        f"org-{org}",
+        {"eloqApiKey": cfg.require_secret(f"key{org.upper()}"), "eloqBaseUrl": cfg.require("baseUrl")},
+    )
+    cluster = pulumi.CustomResource(
+        "dataplatforms:eloq:Cluster",
+        f"cache-{org}",
+        {"name": f"cache-{org}", "region": "us-west-1", "skuId": 101, "orgName": None},
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    pulumi.export(f"org-{org}", cluster.orgName)
+"""
+
+
+@pytest.fixture
+def trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The plugin on PATH, no platform settings in the environment, and the file the plugin traces into."""
+    require_cli()
+    plugin_on_path(tmp_path / "bin", monkeypatch)
+    for name in [n for n in os.environ if n.startswith(("ELOQ_", "ARDENT_", "CSPARK_", "AEROSTACK_"))]:
+        monkeypatch.delenv(name)
+    path = tmp_path / "trace.jsonl"
+    monkeypatch.setenv(TRACE_ENV, str(path))
+    return path
+
+
+def native_stack(tmp_path: Path, body: str, emulator: EmulatorProcess, *, package_config: bool = True) -> CliStack:
+    """A stack of the inline program `body`; with `package_config`, the Eloq settings as `dataplatforms:` config."""
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: native\nruntime: python\n")
+    (program / "__main__.py").write_text(textwrap.dedent(body))
+    stack = CliStack(program, tmp_path / "state", env={TRACE_ENV: os.environ[TRACE_ENV]}, passphrase=PASSPHRASE)
+    env = emulator.env()
+    if package_config:
+        stack.configure(
+            {"dataplatforms:eloqBaseUrl": env["ELOQ_BASE_URL"]}, {"dataplatforms:eloqApiKey": env["ELOQ_API_KEY"]}
+        )
+    return stack
+
+
+def traced(path: Path, method: str) -> list[dict[str, Any]]:
+    """The requests of `method` the plugin recorded."""
+    lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    return [line for line in lines if line["method"] == method]
+
+
+def test_up_creates_the_cluster_a_second_up_changes_nothing_and_destroy_removes_it(
+    tmp_path: Path, emulator: EmulatorProcess, trace: Path
+) -> None:
+    stack = native_stack(tmp_path, CLUSTER, emulator)
+    previewed = stack.preview()
+    assert previewed.ops() == {"cache": "create"} and clusters(emulator) == {}
+    assert not traced(trace, "Create"), "supports_preview=False: the engine does not call Create in a preview"
+    created = stack.up()
+    assert created.ops() == {"cache": "create"}
+    held = clusters(emulator)
+    assert set(held) == {"native-cache"}
+    assert (held["native-cache"]["region"], held["native-cache"]["sku_id"]) == ("us-west-1", 101)
+    assert created.outputs["status"].value == "available"
+    assert created.outputs["host"].value.startswith("native-cache")
+    requested = [(sev, urn) for sev, urn, message in created.diagnostics if "create requested" in message]
+    assert requested == [("info", "urn:pulumi:dev::native::dataplatforms:eloq:Cluster::cache")], created.diagnostics
+
+    configured = traced(trace, "Configure")
+    assert configured and configured[0]["args"] == {"eloqApiKey": "secret", "eloqBaseUrl": "plain"}
+    assert traced(trace, "Create")[0]["timeout"] == 0  # no customTimeouts given
+
+    emulator.admin.reset_counts()
+    again = stack.up()
+    assert again.ops() == {"cache": "same"}
+    assert again.changes == {"same": 2}
+    assert writes(emulator) == {}
+
+    stack.destroy()
+    assert clusters(emulator) == {}
+
+
+def test_the_cluster_password_is_a_secret_in_outputs_and_state(
+    tmp_path: Path, emulator: EmulatorProcess, trace: Path
+) -> None:
+    stack = native_stack(tmp_path, CLUSTER, emulator)
+    created = stack.up()
+    password = created.outputs["password"]
+    assert password.secret and password.value
+    exported = json.loads(stack.pulumi("stack", "export", "--stack", stack.stack_name).stdout)
+    (state,) = [r for r in exported["deployment"]["resources"] if r["type"] == "dataplatforms:eloq:Cluster"]
+    for key in ("password", "username", "connectionString"):
+        assert set(state["outputs"][key]) == {SECRET_SIG, "ciphertext"}, key
+    assert_no_plaintext_secrets(stack, [password.value, emulator.env()["ELOQ_API_KEY"]])
+    stack.destroy()
+
+
+def test_custom_timeouts_bound_the_handler(tmp_path: Path, emulator: EmulatorProcess, trace: Path) -> None:
+    # The handler's clean-up waits for the cluster to finish provisioning before deleting it.
+    emulator.admin.delays(provision_seconds=10.0)
+    stack = native_stack(tmp_path, CLUSTER, emulator)
+    stack.configure({"native:createTimeout": "3s"})
+    with pytest.raises(Exception, match=r"eloq cluster native-cache: still \w+ after 3s"):
+        stack.up()
+    assert traced(trace, "Create")[0]["timeout"] == 3.0
+    assert clusters(emulator) == {}, "the create that timed out removed its half-made cluster"
+
+
+def test_two_explicit_providers_with_two_api_keys_each_see_only_their_own_cluster(
+    tmp_path: Path, emulator: EmulatorProcess, trace: Path
+) -> None:
+    env = emulator.env()
+    stack = native_stack(tmp_path, TWO_PROVIDERS, emulator, package_config=False)
+    stack.configure(
+        {"native:baseUrl": env["ELOQ_BASE_URL"]}, {"native:keyA": env["ELOQ_API_KEY"], "native:keyB": OTHER_API_KEY}
+    )
+    created = stack.up()
+    assert created.ops() == {"cache-a": "create", "cache-b": "create"}
+    providers = [s.name for s in created.steps if s.type == "pulumi:providers:dataplatforms" and s.op == "create"]
+    assert sorted(providers) == ["org-a", "org-b"]
+    held = clusters(emulator)
+    assert {name: c["org_id"] for name, c in held.items()} == {"cache-a": 1, "cache-b": 2}
+    assert created.outputs["org-a"].value != created.outputs["org-b"].value
+
+    for key, own, other in ((env["ELOQ_API_KEY"], "cache-a", "cache-b"), (OTHER_API_KEY, "cache-b", "cache-a")):
+        client = EloqClient(key, env["ELOQ_BASE_URL"])
+        client.describe_cluster(own)
+        with pytest.raises(NotFoundError):
+            client.describe_cluster(other)
+    assert len({line["pid"] for line in traced(trace, "Configure")}) >= 2, "one plugin process per provider"
+
+    assert stack.up().changes == {"same": 5}
+    stack.destroy()
+    assert clusters(emulator) == {}
+
+
+IMPORTED = """
+import pulumi
+
+cluster = pulumi.CustomResource(
+    "dataplatforms:eloq:Cluster",
+    "legacy",
+    {"name": "legacy", "region": "us-west-1", "skuId": 101, "zone": "us-west-1a", "password": None},
+    opts=pulumi.ResourceOptions(import_=pulumi.Config().get("importId")),
+)
+pulumi.export("password", cluster.password)
+"""
+
+
+def out_of_band_cluster(tmp_path: Path, emulator: EmulatorProcess) -> tuple[CliStack, str]:
+    """A cluster `legacy` made with the Eloq client, and a stack whose program imports it by id."""
+    env = emulator.env()
+    client = EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"])
+    client.create_cluster("legacy", "us-west-1", 101)
+    org_id, project_id = client.project_ids()
+    cluster_id = f"{org_id}/{project_id}/legacy"
+    stack = native_stack(tmp_path, IMPORTED, emulator)
+    stack.configure({"native:importId": cluster_id})
+    return stack, cluster_id
+
+
+def test_import_reads_a_cluster_made_out_of_band_from_its_id(
+    tmp_path: Path, emulator: EmulatorProcess, trace: Path
+) -> None:
+    """The `import` resource option: what `pulumi import` does, without the language plugin it needs here.
+
+    Read gets the id and no state; the handler finds the cluster and its SKU, so the program's
+    inputs match what was read and the next `up` changes nothing.
+    """
+    stack, cluster_id = out_of_band_cluster(tmp_path, emulator)
+
+    imported = stack.up()
+    assert imported.ops() == {"legacy": "import"}, imported.text
+    assert imported.outputs["password"].secret
+    (read,) = traced(trace, "Read")
+    assert (read["id"], read["properties"], read["inputs"]) == (cluster_id, {}, {})
+
+    stack.stack.remove_config("native:importId")
+    emulator.admin.reset_counts()
+    after = stack.up()
+    assert after.ops() == {"legacy": "same"}, after.text
+    assert writes(emulator) == {}
+    stack.destroy()
+    assert clusters(emulator) == {}
