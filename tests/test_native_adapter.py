@@ -75,7 +75,7 @@ def test_diffs_detail_each_changed_input_and_its_replacement() -> None:
 
 
 def test_provider_properties_are_the_settings_in_camel_case() -> None:
-    names = {config.property_name(s) for s in config.all_settings()}
+    names = {s.provider_property for s in config.all_settings()}
     assert {"eloqApiKey", "eloqBaseUrl", "ardentSecretKey", "sparkClientId", "aerostackServerUrl"} <= names
     assert config.settings_values({"eloqApiKey": "k", "eloqBaseUrl": ""}) == {"eloq:apiKey": "k"}
     assert config.unknown_properties({"eloqApiKey": "k", "version": "1", "eloq:apiKey": "k"}) == ["eloq:apiKey"]

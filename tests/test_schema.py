@@ -63,6 +63,9 @@ def test_every_registered_resource_is_in_the_schema_and_config_has_env_fallbacks
     assert {r.token for r in registry.resources()} == set(SCHEMA["resources"])
     for platform in registry.PLATFORMS:
         for setting in platform.settings:
-            variable = SCHEMA["config"]["variables"][setting.key]
+            variable = SCHEMA["config"]["variables"][setting.provider_property]
             assert variable["defaultInfo"]["environment"] == [setting.env]
             assert variable.get("secret", False) == setting.secret
+            assert SCHEMA["provider"]["inputProperties"][setting.provider_property] == variable
+    native = {s.provider_property for p in registry.PLATFORMS for s in p.settings}
+    assert set(SCHEMA["config"]["variables"]) == set(SCHEMA["provider"]["inputProperties"]) == native

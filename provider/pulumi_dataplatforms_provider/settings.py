@@ -31,6 +31,15 @@ class Setting:
         return self.key.split(":", 1)[1]
 
     @property
+    def provider_property(self) -> str:
+        """The setting as a property of the package's provider (native plugin): `eloq:apiKey` -> `eloqApiKey`.
+
+        Stack config `dataplatforms:eloqApiKey` sets it for the default provider; the dynamic
+        providers read `eloq:apiKey`.
+        """
+        return f"{self.namespace}{self.name[:1].upper()}{self.name[1:]}"
+
+    @property
     def shown(self) -> str:
         """How errors name it: `eloq:apiKey (ELOQ_API_KEY)`."""
         return f"{self.key} ({self.env})"

@@ -201,22 +201,28 @@ class _Page:
 
     def _configuration(self, platform: str) -> str:
         variables = self.schema.get("config", {}).get("variables", {})
-        rows = [
-            [
-                f"`{key}`",
-                ", ".join(f"`{env}`" for env in variable.get("defaultInfo", {}).get("environment", [])),
-                f"`{variable['default']}`" if "default" in variable else "",
-                "yes" if variable.get("secret") else "no",
-                variable.get("description", ""),
-            ]
-            for key, variable in variables.items()
-            if key.split(":", 1)[0] == platform
-        ]
+        settings = next(p.settings for p in PLATFORMS if p.name == platform)
+        rows = []
+        for setting in settings:
+            variable = variables[setting.provider_property]
+            rows.append(
+                [
+                    f"`{setting.key}`",
+                    f"`dataplatforms:{setting.provider_property}`",
+                    ", ".join(f"`{env}`" for env in variable.get("defaultInfo", {}).get("environment", [])),
+                    f"`{variable['default']}`" if "default" in variable else "",
+                    "yes" if variable.get("secret") else "no",
+                    variable.get("description", ""),
+                ]
+            )
         intro = (
             "The provider reads these when it runs: from stack config (`pulumi config set [--secret] <key> <value>`), "
-            "else from the environment variable."
+            "else from the environment variable. The dynamic provider reads the first key; the native plugin's "
+            "default provider reads the second, and an explicit provider takes it as a property without the "
+            "`dataplatforms:` prefix."
         )
-        return intro + "\n\n" + _table(["Key", "Environment variable", "Default", "Secret", "Description"], rows)
+        header = ["Key", "Native plugin key", "Environment variable", "Default", "Secret", "Description"]
+        return intro + "\n\n" + _table(header, rows)
 
     def _adoption(self) -> str:
         if "configId" in self.resource["inputProperties"]:
@@ -305,10 +311,9 @@ def _index(package_schema: dict[str, Any], functions: Sequence[PublicFunction]) 
             ]
             for token in tokens
         ]
-        keys = [
-            key for key in package_schema.get("config", {}).get("variables", {}) if key.startswith(platform.name + ":")
-        ]
-        config = "Config keys: " + ", ".join(f"`{key}`" for key in keys) + "." if keys else ""
+        keys = [f"`{s.key}`" for s in platform.settings]
+        native = [f"`dataplatforms:{s.provider_property}`" for s in platform.settings]
+        config = f"Config keys: {', '.join(keys)} (native plugin: {', '.join(native)})." if keys else ""
         parts += [f"## {platform.display_name}", _table(["Kind", "Python", "Description"], rows)]
         calls = [[f"[{f.name}]({f.page})", f"`{f.call()}`", f.summary] for f in functions if f.module == platform.name]
         parts += [_table(["Function", "Python", "Description"], calls)] if calls else []

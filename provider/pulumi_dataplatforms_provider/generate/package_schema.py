@@ -127,7 +127,7 @@ def build_schema() -> dict[str, Any]:
                 variable["secret"] = True
             if setting.default:
                 variable["default"] = setting.default
-            variables[setting.key] = variable
+            variables[setting.provider_property] = variable
         for spec in platform.resources:
             resources[spec.token] = _resource(spec, types)
     return {
@@ -135,12 +135,19 @@ def build_schema() -> dict[str, Any]:
         "displayName": "Data Platforms",
         "version": VERSION,
         "description": "Eloq clusters, Ardent data-source configurations, Coherent Spark services and Aerostack "
-        "resources as Pulumi dynamic resources.",
+        "resources, as Pulumi dynamic resources or through the native provider plugin.",
         "keywords": ["pulumi", "eloq", "ardent", "coherent-spark", "aerostack", "category/database"],
         "license": "Apache-2.0",
         "publisher": "pulumi-dataplatforms",
         "meta": {"moduleFormat": "(.*)"},
-        "config": {"variables": variables, "defaults": sorted(variables)},
+        # The package's config (`dataplatforms:eloqApiKey`), which the native plugin's default provider
+        # takes; explicit providers take the same properties. The dynamic providers read `eloq:apiKey`.
+        "config": {"variables": variables},
+        "provider": {
+            "description": "The dataplatforms provider (native plugin): every platform's settings, "
+            "each falling back to its environment variable.",
+            "inputProperties": variables,
+        },
         "types": dict(sorted(types.types.items())),
         "resources": resources,
         "language": {"python": {"packageName": "pulumi_dataplatforms"}},

@@ -30,19 +30,14 @@ def all_settings() -> tuple[Setting, ...]:
     return tuple(s for p in PLATFORMS for s in p.settings)
 
 
-def property_name(setting: Setting) -> str:
-    """The provider property of `setting`: `eloq:apiKey` -> `eloqApiKey`."""
-    return f"{setting.namespace}{setting.name[:1].upper()}{setting.name[1:]}"
-
-
 def secret_properties() -> frozenset[str]:
     """The provider properties that hold a secret (the secret settings')."""
-    return frozenset(property_name(s) for s in all_settings() if s.secret)
+    return frozenset(s.provider_property for s in all_settings() if s.secret)
 
 
 def unknown_properties(args: Mapping[str, Any]) -> list[str]:
     """Provider properties that are neither a setting nor one the engine adds."""
-    known = {property_name(s) for s in all_settings()} | ENGINE_PROVIDER_KEYS
+    known = {s.provider_property for s in all_settings()} | ENGINE_PROVIDER_KEYS
     return sorted(k for k in args if k not in known)
 
 
@@ -53,7 +48,7 @@ def settings_values(args: Mapping[str, Any]) -> dict[str, str]:
     """
     values: dict[str, str] = {}
     for setting in all_settings():
-        value = args.get(property_name(setting))
+        value = args.get(setting.provider_property)
         if value is not None and value != "":
             values[setting.key] = str(value)
     return values

@@ -141,7 +141,7 @@ class DataPlatformsProvider(Provider):
     async def diff_config(self, request: DiffRequest) -> DiffResponse:
         trace.record("DiffConfig", urn=request.urn)
         olds, news = plain_map(request.old_state), plain_map(request.new_inputs)
-        names = [config.property_name(s) for s in config.all_settings()]
+        names = [s.provider_property for s in config.all_settings()]
         changed = sorted(name for name in names if olds.get(name) != news.get(name))
         # No detailed diff: the SDK's DiffConfig cannot send one (it reads `PropertyDiff.inputDiff`).
         return DiffResponse(changes=bool(changed), diffs=changed)
