@@ -294,15 +294,15 @@ def emulator_env(port: int) -> dict[str, str]:
 
 
 def platform_config(env: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Stack config (plain, secret) for the provider keys whose environment fallback `env` sets (schema.json)."""
-    schema = json.loads((REPO_ROOT / "schema.json").read_text())
+    """Stack config (plain, secret) for the dynamic providers' settings (`eloq:apiKey`, ...) whose
+    environment fallback `env` sets."""
+    from pulumi_dataplatforms_provider.registry import PLATFORMS
+
     plain: dict[str, str] = {}
     secret: dict[str, str] = {}
-    for key, variable in schema["config"]["variables"].items():
-        for name in variable.get("defaultInfo", {}).get("environment", []):
-            if name in env:
-                (secret if variable.get("secret") else plain)[key] = env[name]
-                break
+    for setting in (s for platform in PLATFORMS for s in platform.settings):
+        if setting.env in env:
+            (secret if setting.secret else plain)[setting.key] = env[setting.env]
     return plain, secret
 
 
