@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from pulumi_dataplatforms._resource import snake
 from ..registry import PLATFORMS
 from .kinds import ANY, first_sentence, kind_of, referenced_type, type_name
 from .manifest_guide import GUIDE
+from .markdown import anchor, table
 from .python_example import args_classes, python_program, sdk_class
 from .shortcodes import Example, split_description
 
@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from .functions import PublicFunction
 
 HEADER = "<!-- Generated from schema.json by `python -m pulumi_dataplatforms_provider.generate`; do not edit. -->\n\n"
-NO_IMPORT = "Dynamic resources cannot be imported with `pulumi import`."
+NO_IMPORT = (
+    "Dynamic resources cannot be imported with `pulumi import`; through the native provider plugin, "
+    "a resource whose provider reads it from its id alone can be (see the README)."
+)
 
 #: How to take over what already exists, for each kind without a `configId` input.
 ADOPTION: dict[str, str] = {
@@ -80,21 +83,6 @@ CONFIG_ADOPTION = (
 )
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _anchor(heading: str) -> str:
-    """The anchor GitHub gives a heading."""
-    return re.sub(r"[^a-z0-9 _-]", "", heading.lower()).replace(" ", "-")
-
-
 def _name_cell(name: str) -> str:
     python = snake(name)
     return f"`{name}`" if python == name else f"`{name}` / `{python}`"
@@ -120,7 +108,7 @@ class _Page:
         if token is not None:
             self._use(token)
             name = type_name(token)
-            return f"[{name}](#{_anchor(name)})"
+            return f"[{name}](#{anchor(name)})"
         if "oneOf" in prop:
             return " or ".join(self.type_text(variant) for variant in prop["oneOf"])
         kind = prop.get("type")
@@ -185,7 +173,7 @@ class _Page:
             ]
             for key, prop in inputs.items()
         ]
-        return _table(["Input", "Type", "Required", "Default", "Description"], rows)
+        return table(["Input", "Type", "Required", "Default", "Description"], rows)
 
     def _outputs(self) -> str:
         inputs = self.resource["inputProperties"]
@@ -197,7 +185,7 @@ class _Page:
             [_name_cell(key), self.type_text(prop), " ".join(filter(None, [_flags(prop), prop.get("description", "")]))]
             for key, prop in outputs.items()
         ]
-        return intro + " Besides them:\n\n" + _table(["Output", "Type", "Description"], rows)
+        return intro + " Besides them:\n\n" + table(["Output", "Type", "Description"], rows)
 
     def _configuration(self, platform: str) -> str:
         variables = self.schema.get("config", {}).get("variables", {})
@@ -222,7 +210,7 @@ class _Page:
             "`dataplatforms:` prefix."
         )
         header = ["Key", "Native plugin key", "Environment variable", "Default", "Secret", "Description"]
-        return intro + "\n\n" + _table(header, rows)
+        return intro + "\n\n" + table(header, rows)
 
     def _adoption(self) -> str:
         if "configId" in self.resource["inputProperties"]:
@@ -257,7 +245,7 @@ class _Page:
                     ]
                     for key, prop in spec.get("properties", {}).items()
                 ]
-                section.append(_table(["Property", "Type", "Required", "Default", "Description"], rows))
+                section.append(table(["Property", "Type", "Required", "Default", "Description"], rows))
             sections.append("\n\n".join(section))
         return "\n\n".join(sections)
 
@@ -314,9 +302,9 @@ def _index(package_schema: dict[str, Any], functions: Sequence[PublicFunction]) 
         keys = [f"`{s.key}`" for s in platform.settings]
         native = [f"`dataplatforms:{s.provider_property}`" for s in platform.settings]
         config = f"Config keys: {', '.join(keys)} (native plugin: {', '.join(native)})." if keys else ""
-        parts += [f"## {platform.display_name}", _table(["Kind", "Python", "Description"], rows)]
+        parts += [f"## {platform.display_name}", table(["Kind", "Python", "Description"], rows)]
         calls = [[f"[{f.name}]({f.page})", f"`{f.call()}`", f.summary] for f in functions if f.module == platform.name]
-        parts += [_table(["Function", "Python", "Description"], calls)] if calls else []
+        parts += [table(["Function", "Python", "Description"], calls)] if calls else []
         parts += [config] if config else []
     return HEADER + "\n\n".join(parts) + "\n"
 

@@ -44,8 +44,8 @@ import pulumi_dataplatforms
 
 from ..registry import PLATFORMS
 from ..settings import Setting
-from .docs import _anchor, _table
 from .kinds import first_sentence, type_name
+from .markdown import anchor, table
 
 #: Packages whose classes a page describes under Types.
 PACKAGES = ("pulumi_dataplatforms", "pulumi_dataplatforms_provider")
@@ -456,8 +456,8 @@ def _model_fields(cls: type[pydantic.BaseModel]) -> str:
         alias = f" (JSON `{field.alias}`)" if field.alias and field.alias != name else ""
         rows.append([f"`{name}`{alias}", f"`{type_text(field.annotation)}`", default, field.description or ""])
     if not any(row[3] for row in rows):
-        return _table(["Field", "Type", "Default"], [row[:3] for row in rows])
-    return _table(["Field", "Type", "Default", "Description"], rows)
+        return table(["Field", "Type", "Default"], [row[:3] for row in rows])
+    return table(["Field", "Type", "Default", "Description"], rows)
 
 
 def _methods(cls: type) -> str:
@@ -474,7 +474,7 @@ def _methods(cls: type) -> str:
             if not isinstance(member, staticmethod):
                 signature = signature.replace(parameters=list(signature.parameters.values())[1:])
             rows.append([f"`{name}{_parameters_text(signature, typed=False)}`", first_sentence(doc) if doc else ""])
-    return _table(["Method", "Description"], rows)
+    return table(["Method", "Description"], rows)
 
 
 def _type_section(cls: type) -> str:
@@ -506,7 +506,7 @@ def _type_section(cls: type) -> str:
 def _platform_links(platform: str) -> str:
     spec = next(p for p in PLATFORMS if p.name == platform)
     resources = ", ".join(f"[{type_name(r.token)}](../{type_name(r.token)}.md)" for r in spec.resources)
-    return f"[{spec.display_name}](../../README.md#{_anchor(spec.display_name)}) resources {resources}"
+    return f"[{spec.display_name}](../../README.md#{anchor(spec.display_name)}) resources {resources}"
 
 
 def _parameters(function: PublicFunction, signature: inspect.Signature, doc: Docstring) -> str:
@@ -530,7 +530,7 @@ def _parameters(function: PublicFunction, signature: inspect.Signature, doc: Doc
                 description,
             ]
         )
-    return _table(["Parameter", "Type", "Default", "Description"], rows)
+    return table(["Parameter", "Type", "Default", "Description"], rows)
 
 
 def _returns(
@@ -547,7 +547,7 @@ def _returns(
     text += f". {doc.returns}"
     classes = list(dict.fromkeys(_classes_in(returns)))
     if classes:
-        text += " See " + ", ".join(f"[{cls.__name__}](#{_anchor(cls.__name__)})" for cls in classes) + " below."
+        text += " See " + ", ".join(f"[{cls.__name__}](#{anchor(cls.__name__)})" for cls in classes) + " below."
     return text
 
 
@@ -571,7 +571,7 @@ def _settings(function: PublicFunction) -> str:
         ]
         for setting in settings
     ]
-    return intro + "\n\n" + _table(["Key", "Environment variable", "Default", "Secret", "Description"], rows)
+    return intro + "\n\n" + table(["Key", "Environment variable", "Default", "Secret", "Description"], rows)
 
 
 def _errors(function: PublicFunction, doc: Docstring) -> str:
@@ -582,7 +582,7 @@ def _errors(function: PublicFunction, doc: Docstring) -> str:
         cls = exception_class(name, function.function, function.module)
         origin = "built-in" if cls.__module__ == "builtins" else f"`{cls.__module__}`"
         rows.append([_exception_cell(cls), origin, when])
-    return _table(["Exception", "Import from", "When"], rows)
+    return table(["Exception", "Import from", "When"], rows)
 
 
 def function_page(function: PublicFunction) -> str:
