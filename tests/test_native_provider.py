@@ -233,3 +233,55 @@ def test_import_reads_a_cluster_made_out_of_band_from_its_id(
     assert writes(emulator) == {}
     stack.destroy()
     assert clusters(emulator) == {}
+
+
+ON_THE_DYNAMIC_PATH = """
+import pulumi
+
+from pulumi_dataplatforms import eloq
+
+cluster = eloq.Cluster("cache", name="moving", region="us-west-1", sku_id=101)
+pulumi.export("host", cluster.host)
+"""
+
+ON_THE_NATIVE_PATH = """
+import pulumi
+
+cfg = pulumi.Config()
+cluster = pulumi.CustomResource(
+    "dataplatforms:eloq:Cluster",
+    "cache",
+    {"name": "moving", "region": "us-west-1", "skuId": 101, "host": None},
+    opts=pulumi.ResourceOptions(import_=cfg.get("importId")),
+)
+pulumi.export("host", cluster.host)
+"""
+
+
+def test_a_stack_moves_from_the_dynamic_path_to_the_native_plugin_without_recreating_its_cluster(
+    tmp_path: Path, emulator: EmulatorProcess, trace: Path
+) -> None:
+    """What the README prescribes: forget the dynamic resource in state, then import it on the native path by id."""
+    env = emulator.env()
+    stack = native_stack(tmp_path, ON_THE_DYNAMIC_PATH, emulator)
+    stack.configure({"eloq:baseUrl": env["ELOQ_BASE_URL"]}, {"eloq:apiKey": env["ELOQ_API_KEY"]})
+    before = stack.up()
+    assert before.ops() == {"cache": "create"}
+    (dynamic,) = [r for r in stack.export()["resources"] if r["type"].endswith("dynamic/eloq:Cluster")]
+    created_at = clusters(emulator)["moving"]["created_at"]
+
+    stack.pulumi("state", "delete", dynamic["urn"], "--stack", stack.stack_name, "--yes")
+    (stack.program_dir / "__main__.py").write_text(textwrap.dedent(ON_THE_NATIVE_PATH))
+    stack.configure({"native:importId": dynamic["id"]})
+    emulator.admin.reset_counts()
+    moved = stack.up()
+    assert moved.ops() == {"cache": "import"}, moved.text
+    assert moved.outputs["host"].value == before.outputs["host"].value
+    stack.stack.remove_config("native:importId")
+    assert stack.up().ops() == {"cache": "same"}
+    assert writes(emulator) == {}, "the move sent the platform no write"
+    assert clusters(emulator)["moving"]["created_at"] == created_at, "the same cluster, not a new one"
+    (native,) = [r for r in stack.export()["resources"] if r["type"] == "dataplatforms:eloq:Cluster"]
+    assert native["id"] == dynamic["id"]
+    stack.destroy()
+    assert clusters(emulator) == {}
