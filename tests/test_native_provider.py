@@ -19,11 +19,14 @@ import pytest
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_emulator.services.eloq.catalog import OTHER_API_KEY
+from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
 from pulumi_dataplatforms_provider.core import NotFoundError
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from pulumi_dataplatforms_provider.native.trace import TRACE_ENV
+from pulumi_dataplatforms_provider.spark.folder import FolderProvider
 from scripts.cli_stack import CliStack
 from tests.eloq_stacks import clusters
+from tests.handlers import configured
 from tests.native_plugin import plugin_on_path
 from tests.real_cli import PASSPHRASE, assert_no_plaintext_secrets, require_cli, writes
 
@@ -285,3 +288,59 @@ def test_a_stack_moves_from_the_dynamic_path_to_the_native_plugin_without_recrea
     assert native["id"] == dynamic["id"]
     stack.destroy()
     assert clusters(emulator) == {}
+
+
+IMPORTED_OTHERS = """
+import pulumi
+
+cfg = pulumi.Config()
+folder = pulumi.CustomResource(
+    "dataplatforms:spark:Folder",
+    "shared",
+    {
+        "name": "shared",
+        "description": "Made elsewhere",
+        "category": "Other",
+        "startDate": "2026-02-01",
+        "launchDate": "2027-02-01",
+        "folderId": None,
+    },
+    opts=pulumi.ResourceOptions(import_=cfg.get("folderId")),
+)
+entry = pulumi.CustomResource(
+    "dataplatforms:aerostack:CacheEntry",
+    "flags",
+    {"key": "flags", "value": {"beta": True}},
+    opts=pulumi.ResourceOptions(import_=cfg.get("entryId")),
+)
+pulumi.export("folderId", folder.folderId)
+"""
+
+
+def test_import_of_a_spark_folder_and_a_cache_entry_made_out_of_band(
+    tmp_path: Path, emulator: EmulatorProcess, trace: Path
+) -> None:
+    folders, entries = configured(FolderProvider, emulator), configured(CacheEntryProvider, emulator)
+    made = {"name": "shared", "description": "Made elsewhere", "startDate": "2026-02-01", "launchDate": "2027-02-01"}
+    folder = folders.create(dict(folders.check({}, made).inputs))
+    entry = entries.create(dict(entries.check({}, {"key": "flags", "value": {"beta": True}}).inputs))
+    env = emulator.env()
+    stack = native_stack(tmp_path, IMPORTED_OTHERS, emulator)
+    stack.configure(
+        {
+            "dataplatforms:sparkBaseUrl": env["CSPARK_BASE_URL"],
+            "dataplatforms:sparkTenant": env["CSPARK_TENANT"],
+            "dataplatforms:aerostackServerUrl": env["AEROSTACK_SERVER_URL"],
+            "native:folderId": folder.id,
+            "native:entryId": entry.id,
+        },
+        {"dataplatforms:sparkApiKey": env["CSPARK_API_KEY"], "dataplatforms:aerostackApiKey": env["AEROSTACK_API_KEY"]},
+    )
+    held = emulator.admin.state()
+    imported = stack.up()
+    assert imported.ops() == {"shared": "import", "flags": "import"}, imported.text
+    assert imported.outputs["folderId"].value == folder.id
+    for key in ("native:folderId", "native:entryId"):
+        stack.stack.remove_config(key)
+    assert stack.up().ops() == {"shared": "same", "flags": "same"}
+    assert emulator.admin.state() == held, "importing wrote nothing to the platforms"
