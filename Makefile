@@ -18,9 +18,12 @@ install: .stamp-install
 
 # A Pulumi CLI: on PATH, cached in .pulumi/bin, from the official installer, or built from Go modules.
 # Its path goes to .pulumi/cli-path; without one, `make up` fails saying how to get one, and the
-# real-CLI tests skip (under CI=true they fail).
+# real-CLI tests skip (under CI=true they fail). Then the YAML language host, next to it in
+# .pulumi/bin (scripts/pulumi-yaml.sh); without one the CLI still works, and the YAML program tests
+# fail where a Go toolchain could have built it.
 pulumi:
 	@scripts/pulumi.sh || echo "pulumi: none could be had; make up needs one, the real-CLI tests skip"
+	@scripts/pulumi-yaml.sh || echo "pulumi-language-yaml: none could be had; the YAML program tests fail where Go is (skip elsewhere)"
 
 up: install pulumi
 	scripts/emulator.sh start

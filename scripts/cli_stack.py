@@ -4,7 +4,9 @@ The CLI connects back to a language server in this process (`--client`), so the 
 here and no `pulumi-language-python` plugin is needed: the CLI built from Go modules by
 `scripts/pulumi.sh` has none. The program's `__main__.py` runs with the program directory as
 the working directory, where the CLI also starts the dynamic-provider host, so relative paths
-mean the same to both. State lives in a local `file://` backend, secrets under a passphrase.
+mean the same to both. A program of another runtime (`runtime: yaml`, examples/yaml) runs as a
+local program through the CLI's language host (`scripts/pulumi-yaml.sh` builds the YAML one).
+State lives in a local `file://` backend, secrets under a passphrase.
 
     python -m scripts.cli_stack up examples/quickstart           # what `make up` runs
     python -m scripts.cli_stack destroy examples/quickstart
@@ -33,6 +35,7 @@ from pulumi import automation as auto
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CLI_RECORD = REPO_ROOT / ".pulumi" / "cli-path"
+LANGUAGE_HOSTS = REPO_ROOT / ".pulumi" / "bin"
 DEFAULT_STATE = REPO_ROOT / ".dataplatforms"
 DEFAULT_PASSPHRASE = "dataplatforms-local"
 REPLACEMENT_STEPS = frozenset({"replace", "create-replacement", "delete-replaced", "discard-replaced"})
@@ -150,7 +153,8 @@ class CliStack:
             "PULUMI_HOME": str(self.state_dir / "pulumi-home"),
             # The dynamic-provider host (`pulumi-resource-pulumi-python`) runs this interpreter.
             "PULUMI_PYTHON_CMD": sys.executable,
-            "PATH": f"{self.cli.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            # Last, the language hosts `make pulumi` builds (scripts/pulumi-yaml.sh), for a CLI elsewhere.
+            "PATH": os.pathsep.join([str(self.cli.parent), os.environ.get("PATH", ""), str(LANGUAGE_HOSTS)]),
         }
         self._stack: auto.Stack | None = None
 
@@ -175,27 +179,43 @@ class CliStack:
 
     @property
     def stack(self) -> auto.Stack:
-        """The Automation API stack (created on first use)."""
+        """The Automation API stack (created on first use).
+
+        A Python program runs inline, in this process; any other (`runtime: yaml`) is a local
+        program that the CLI runs with its language host.
+        """
         if self._stack is None:
             self.backend_dir.mkdir(parents=True, exist_ok=True)
-            self._stack = auto.create_or_select_stack(
-                stack_name=self.stack_name,
-                project_name=self.project_name,
-                program=self._program,
-                opts=auto.LocalWorkspaceOptions(
-                    work_dir=str(self.program_dir),
-                    env_vars=self.env,
-                    secrets_provider="passphrase",
-                    pulumi_command=self.command,
-                ),
+            opts = auto.LocalWorkspaceOptions(
+                work_dir=str(self.program_dir),
+                env_vars=self.env,
+                secrets_provider="passphrase",
+                pulumi_command=self.command,
             )
+            if self.runtime == "python":
+                self._stack = auto.create_or_select_stack(
+                    stack_name=self.stack_name, project_name=self.project_name, program=self._program, opts=opts
+                )
+            else:
+                self._stack = auto.create_or_select_stack(
+                    stack_name=self.stack_name, work_dir=str(self.program_dir), opts=opts
+                )
         return self._stack
+
+    @functools.cached_property
+    def _project(self) -> dict[str, Any]:
+        return dict(yaml.safe_load((self.program_dir / "Pulumi.yaml").read_text()))
 
     @property
     def project_name(self) -> str:
         """The `name:` of the program's Pulumi.yaml."""
-        data = yaml.safe_load((self.program_dir / "Pulumi.yaml").read_text())
-        return str(data["name"])
+        return str(self._project["name"])
+
+    @property
+    def runtime(self) -> str:
+        """The `runtime:` of the program's Pulumi.yaml (its name: `python`, `yaml`, ...)."""
+        runtime = self._project["runtime"]
+        return str(runtime["name"] if isinstance(runtime, dict) else runtime)
 
     def configure(self, config: Mapping[str, str] = {}, secrets: Mapping[str, str] = {}) -> None:
         """Sets plain and secret stack config."""
@@ -306,11 +326,24 @@ def platform_config(env: Mapping[str, str]) -> tuple[dict[str, str], dict[str, s
     return plain, secret
 
 
+def package_config(env: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """`platform_config` for the native plugin: the same settings under the package's namespace
+    (`dataplatforms:eloqApiKey`, the plugin's provider properties)."""
+    from pulumi_dataplatforms_provider.registry import PLATFORMS
+
+    plain: dict[str, str] = {}
+    secret: dict[str, str] = {}
+    for setting in (s for platform in PLATFORMS for s in platform.settings):
+        if setting.env in env:
+            (secret if setting.secret else plain)[f"dataplatforms:{setting.provider_property}"] = env[setting.env]
+    return plain, secret
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m scripts.cli_stack up|preview|refresh|destroy|rm PROGRAM_DIR`."""
     parser = argparse.ArgumentParser(prog="python -m scripts.cli_stack", description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["up", "preview", "refresh", "destroy", "rm"])
-    parser.add_argument("program", type=Path, help="a directory with Pulumi.yaml and __main__.py")
+    parser.add_argument("program", type=Path, help="a directory with Pulumi.yaml (and __main__.py, or runtime: yaml)")
     parser.add_argument("--state-dir", type=Path, help="backend and PULUMI_HOME (default .dataplatforms/cli/<name>)")
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--emulator-port", type=int, default=int(os.environ.get("EMULATOR_PORT", "8790")))
@@ -320,12 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = EmulatorSettings.of(program)
     env = {**emulator_env(args.emulator_port), **settings.environment}
     os.environ.update(env)  # the inline program runs in this process
+    # A YAML program's resources are served by the native plugin, the venv's console script.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     state_dir = args.state_dir or DEFAULT_STATE / "cli" / program.name
     stack = CliStack(program, state_dir, stack_name=args.stack, env=env)
     if args.action == "rm":
         stack.remove()
         return 0
-    plain, secret = platform_config(env)
+    plain, secret = platform_config(env) if stack.runtime == "python" else package_config(env)
     stack.configure({**plain, **settings.config}, {**secret, **settings.secrets})
     try:
         outcome = getattr(stack, args.action)(echo=not args.json)

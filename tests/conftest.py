@@ -20,6 +20,8 @@ CI_ALLOWED_SKIP_REASONS: frozenset[str] = frozenset(
     {
         # tests/real_cli.py `require_cli()`: no Pulumi CLI can be had or built on this machine.
         "no Pulumi CLI: none on PATH, no installer reachable and no Go toolchain to build one",
+        # tests/real_cli.py `require_yaml_host()`: no YAML language host can be had or built here.
+        "no pulumi-language-yaml: none beside the Pulumi CLI or on PATH, and no Go toolchain to build one",
     }
 )
 

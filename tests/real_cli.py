@@ -2,6 +2,7 @@
 
 `require_cli()` finds the CLI `make pulumi` recorded; without one the test is skipped, saying
 why, except where a Go toolchain could have built it (then the test fails: `make pulumi` broke).
+`require_yaml_host()` does the same for the YAML language host that `runtime: yaml` programs need.
 `example_stack()` copies an example into a temporary directory and returns a `CliStack` of it
 configured for the emulator the way `make up` configures it.
 """
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
-from scripts.cli_stack import CliStack, EmulatorSettings, find_cli, platform_config
+from scripts.cli_stack import LANGUAGE_HOSTS, CliStack, EmulatorSettings, find_cli, platform_config
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -33,6 +34,32 @@ def require_cli() -> Path:
     if shutil.which("go") is not None:
         pytest.fail("a Go toolchain is here but no Pulumi CLI was recorded: run `make pulumi` (scripts/pulumi.sh)")
     pytest.skip("no Pulumi CLI: none on PATH, no installer reachable and no Go toolchain to build one")
+
+
+YAML_HOST = "pulumi-language-yaml"
+NO_YAML_HOST = "no pulumi-language-yaml: none beside the Pulumi CLI or on PATH, and no Go toolchain to build one"
+
+
+def require_yaml_host() -> Path:
+    """The YAML language host the CLI will use, or skip / fail as `require_cli` does.
+
+    `make pulumi` builds it into .pulumi/bin (scripts/pulumi-yaml.sh), beside the CLI it built; the
+    CLI also finds one on PATH.
+    """
+    cli = require_cli()
+    for directory in (cli.parent, LANGUAGE_HOSTS):  # CliStack puts LANGUAGE_HOSTS last on PATH
+        beside = directory / YAML_HOST
+        if beside.is_file() and os.access(beside, os.X_OK):
+            return beside
+    on_path = shutil.which(YAML_HOST)
+    if on_path is not None:
+        return Path(on_path)
+    if shutil.which("go") is not None:
+        pytest.fail(
+            f"a Go toolchain is here but no {YAML_HOST} beside {cli}: run `make pulumi` "
+            "(scripts/pulumi-yaml.sh; its build log is .pulumi/build-yaml/build.log)"
+        )
+    pytest.skip(NO_YAML_HOST)
 
 
 def example_stack(

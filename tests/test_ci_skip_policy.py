@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,37 @@ def test_the_real_cli_skip_reason_is_allowed(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(pytest.skip.Exception) as skipped:
         real_cli.require_cli()
     assert skipped.value.msg in CI_ALLOWED_SKIP_REASONS
+
+
+@pytest.fixture
+def bare_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A (fake) CLI in a directory of its own, with no YAML language host beside it or in `.pulumi/bin`."""
+    cli = tmp_path / "bin" / "pulumi"
+    cli.parent.mkdir()
+    cli.write_text("#!/bin/sh\n")
+    cli.chmod(0o755)
+    monkeypatch.setattr(real_cli, "find_cli", lambda: cli)
+    monkeypatch.setattr(real_cli, "LANGUAGE_HOSTS", tmp_path / "no-hosts")
+    return cli
+
+
+def test_the_yaml_host_skip_reason_is_allowed(bare_cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`require_yaml_host()` with no host beside the CLI or on PATH, and no Go to build one, skips allowably."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        real_cli.require_yaml_host()
+    assert skipped.value.msg in CI_ALLOWED_SKIP_REASONS
+
+
+def test_without_a_yaml_host_where_go_is_the_test_fails(bare_cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/go" if name == "go" else None)
+    with pytest.raises(pytest.fail.Exception, match=r"no pulumi-language-yaml beside .*make pulumi"):
+        real_cli.require_yaml_host()
+
+
+def test_the_yaml_host_beside_the_cli_is_found(bare_cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    host = bare_cli.parent / "pulumi-language-yaml"
+    host.write_text("#!/bin/sh\n")
+    host.chmod(0o755)
+    assert real_cli.require_yaml_host() == host

@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
-from pulumi_dataplatforms_provider.registry import PLATFORMS
 from pulumi_dataplatforms_provider.spark.client import SparkClient
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
-from scripts.cli_stack import CliStack, platform_config
+from scripts.cli_stack import CliStack, package_config, platform_config
 from tests.eloq_stacks import clusters
 from tests.handlers import configured
 from tests.native_plugin import plugin_on_path
@@ -68,11 +67,9 @@ def stack_for(host: str, tmp_path: Path, emulator: EmulatorProcess, monkeypatch:
     program.mkdir()
     (program / "Pulumi.yaml").write_text("name: both\nruntime: python\n")
     (program / "__main__.py").write_text(textwrap.dedent(PROGRAMS[host]))
-    plain, secret = platform_config(emulator.env())
+    plain, secret = (package_config if host == "native" else platform_config)(emulator.env())
     if host == "native":
         plugin_on_path(tmp_path / "bin", monkeypatch)
-        names = {s.key: f"dataplatforms:{s.provider_property}" for p in PLATFORMS for s in p.settings}
-        plain, secret = ({names[k]: v for k, v in d.items()} for d in (plain, secret))
     stack = CliStack(program, tmp_path / "state", passphrase=PASSPHRASE)
     stack.configure({**plain, "both:region": "us-west-1", "both:description": "first"}, secret)
     return stack
