@@ -60,11 +60,12 @@ mkdir -p "$build" "$bin"
 log="$build/build.log"
 : >"$log"
 export GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=0
+# Each step chained with &&: `set -e` does not apply inside a subshell that is the left side of `||`.
 (
-  cd "$build"
-  [ -f go.mod ] || printf 'module dataplatforms.local/pulumi-cli\n\ngo 1.26\n' >go.mod
-  go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$version"
-  go get "github.com/pulumi/pulumi/sdk/v3@v$version"
+  cd "$build" &&
+  { [ -f go.mod ] || printf 'module dataplatforms.local/pulumi-cli\n\ngo 1.26\n' >go.mod; } &&
+  go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$version" &&
+  go get "github.com/pulumi/pulumi/sdk/v3@v$version" &&
   go build -trimpath -tags osusergo,grpcnotrace \
     -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
     -o "$bin/pulumi.new" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
