@@ -2,14 +2,22 @@
 
 One emulator process (4 s provisioning, 50 ms injected latency per request); each variant is a
 fresh stack of one program declaring `count` clusters, run with `CliStack` (`up`, then
-`destroy`). Where the time goes comes from three clocks on this machine: the emulator's
-`created_at` of each cluster (when its POST arrived), and the arrival of the CLI's
-"<name> creating" (the engine started the step) and "<name> created" lines.
+`destroy`), on one of the two hosts of the same handler: the dynamic provider (`eloq.Cluster`
+of the SDK, served by `python -m pulumi.dynamic`) or the native plugin
+`pulumi-resource-dataplatforms` (the program registers `dataplatforms:eloq:Cluster` by type
+token; `scripts/native_plugin.py` writes the shim the engine finds on PATH, configured by the
+stack config `dataplatforms:eloqApiKey` and `dataplatforms:eloqBaseUrl`). Each host's ratio is
+against its own 1-cluster `up` of the same run, the variants interleaved. Where the time goes
+comes from three clocks on this machine: the emulator's `created_at` of each cluster (when its
+POST arrived), and the arrival of the CLI's "<name> creating" (the engine started the step) and
+"<name> created" lines; for the native plugin also the arrival of each request it served
+(its trace, `PULUMI_DATAPLATFORMS_NATIVE_TRACE`).
 
-The last two variants are a diagnosis, not how anyone runs the provider: a `sitecustomize` on the
-host's PYTHONPATH widens the thread pool of the Python dynamic-provider host
-(`ThreadPoolExecutor(max_workers=4)` in pulumi/dynamic/__main__.py) to show what the ratio is
-once the host stops queueing calls.
+The last three variants are a diagnosis, not how anyone runs the provider: a `sitecustomize` on the
+host's PYTHONPATH widens its thread pool to show what the ratio is once the host stops queueing
+calls: the Python dynamic-provider host's (`ThreadPoolExecutor(max_workers=4)` in
+pulumi/dynamic/__main__.py), and the native plugin's asyncio default executor, which
+`asyncio.to_thread` runs every handler call in (`min(32, os.cpu_count() + 4)` workers).
 
     python -m benchmarks.cli_parallel --repeat 3
 """
@@ -18,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
+import json
 import os
 import re
 import statistics
@@ -31,14 +41,23 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
+from pulumi_dataplatforms_provider.native.trace import TRACE_ENV
 from scripts.cli_stack import CliStack, find_cli, platform_config
+from scripts.native_plugin import write_plugin
 
 PROVISION_SECONDS = 4.0
 LATENCY_MS = 50
 MANY = 12
-HOST_WORKERS = 4  # ThreadPoolExecutor(max_workers=4) in pulumi/dynamic/__main__.py
+DYNAMIC, NATIVE = "dynamic", "native"
+HOST_WORKERS = {
+    DYNAMIC: 4,  # ThreadPoolExecutor(max_workers=4) in pulumi/dynamic/__main__.py
+    NATIVE: min(32, (os.cpu_count() or 1) + 4),  # asyncio's default executor, of `asyncio.to_thread`
+}
+GOAL = 1.3  # the native plugin's ratio for 12 clusters (the physical limit is about 1.0)
 PROJECT = "benchparallel"
-PROGRAM = """\
+#: The program of each host: the same clusters, the same inputs.
+PROGRAMS = {
+    DYNAMIC: """\
 import pulumi
 
 from pulumi_dataplatforms import eloq
@@ -49,9 +68,20 @@ for i in range(pulumi.Config().require_int("count")):
         region="us-west-1",
         sku=eloq.ClusterSkuArgs(type="serverless", module="eloqkv", cloud="aws"),
     )
-"""
+""",
+    NATIVE: """\
+import pulumi
+
+for i in range(pulumi.Config().require_int("count")):
+    pulumi.CustomResource(
+        "dataplatforms:eloq:Cluster",
+        f"c{i:02d}",
+        {"region": "us-west-1", "sku": {"type": "serverless", "module": "eloqkv", "cloud": "aws"}},
+    )
+""",
+}
 WIDE_HOST = """\
-\"\"\"Benchmark diagnosis only: widen every thread pool (the dynamic-provider host's gRPC server has 4).\"\"\"
+\"\"\"Benchmark diagnosis only: widen every thread pool (a provider host's gRPC server's, asyncio's default).\"\"\"
 import concurrent.futures
 
 _init = concurrent.futures.ThreadPoolExecutor.__init__
@@ -68,12 +98,16 @@ STEP_LINE = re.compile(r"eloq:Cluster (\S+) (creating|created)\b")
 
 @dataclass(frozen=True)
 class Variant:
-    """One stack: how many clusters, the engine's `--parallel` (None: the CLI default), the host's workers."""
+    """One stack: how many clusters, the engine's `--parallel` (None: the CLI default), the host, its workers.
+
+    `host_workers` widens the host's thread pool (a diagnosis); None: the host's own (HOST_WORKERS).
+    """
 
     label: str
     count: int
     parallel: int | None = None
-    host_workers: int = HOST_WORKERS
+    host_workers: int | None = None
+    host: str = DYNAMIC
 
 
 def cpus() -> int:
@@ -83,14 +117,23 @@ def cpus() -> int:
 
 
 def variants() -> list[Variant]:
-    """1 cluster, then 12 with the CLI's default `--parallel`, with `--parallel 12`, and the two diagnoses."""
+    """Per host 1 cluster, then 12 with the CLI's default `--parallel` and with `--parallel 12`, the hosts
+    interleaved; then the diagnoses: the dynamic host's two and the native plugin's with `--parallel 12`."""
     default = f"default {4 * cpus()}"
+    hosts = (DYNAMIC, NATIVE)
     return [
-        Variant("1 cluster", 1),
-        Variant(f"{MANY} clusters, --parallel {default}", MANY),
-        Variant(f"{MANY} clusters, --parallel {MANY}", MANY, parallel=MANY),
-        Variant(f"{MANY}, --parallel {MANY}, host {MANY} workers*", MANY, parallel=MANY, host_workers=MANY),
-        Variant(f"{MANY}, --parallel {default}, host {MANY} workers*", MANY, host_workers=MANY),
+        *(Variant(f"{h}: 1 cluster", 1, host=h) for h in hosts),
+        *(Variant(f"{h}: {MANY} clusters, --parallel {default}", MANY, host=h) for h in hosts),
+        *(Variant(f"{h}: {MANY} clusters, --parallel {MANY}", MANY, parallel=MANY, host=h) for h in hosts),
+        Variant(f"{DYNAMIC}: {MANY}, --parallel {MANY}, host {MANY} workers*", MANY, parallel=MANY, host_workers=MANY),
+        Variant(f"{DYNAMIC}: {MANY}, --parallel {default}, host {MANY} workers*", MANY, host_workers=MANY),
+        Variant(
+            f"{NATIVE}: {MANY}, --parallel {MANY}, host {MANY} workers*",
+            MANY,
+            parallel=MANY,
+            host_workers=MANY,
+            host=NATIVE,
+        ),
     ]
 
 
@@ -120,6 +163,7 @@ class Run:
     started: dict[str, float]
     created: dict[str, float]
     requests: dict[str, int] = field(default_factory=dict)
+    calls: dict[str, list[float]] = field(default_factory=dict)  # native: method -> arrivals, sorted
 
     def intervals(self, start: Mapping[str, float]) -> list[tuple[float, float]]:
         """(start, created) for every cluster with both instants."""
@@ -163,30 +207,64 @@ def environ(values: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def run_variant(emu: EmulatorProcess, program: Path, work: Path, variant: Variant, stack_name: str) -> Run:
-    """`up` then `destroy` of a fresh stack of `program` with `variant.count` clusters."""
-    env = emu.env()
-    if variant.host_workers != HOST_WORKERS:
+def traced_calls(path: Path, begin: float) -> dict[str, list[float]]:
+    """Method -> the instants (relative to `begin`) its requests reached the native plugin, from its trace."""
+    calls: dict[str, list[float]] = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            calls.setdefault(record["method"], []).append(record["at"] - begin)
+    return {method: sorted(at) for method, at in calls.items()}
+
+
+def host_setup(
+    emu_env: Mapping[str, str], work: Path, variant: Variant, stack_name: str
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """What `variant.host` needs beyond the emulator's variables `emu_env`: (CLI environment, plain config, secrets).
+
+    Native: the plugin's trace file and its provider settings as the package's config (the shim goes on PATH
+    in `run_variant`). With more workers: the diagnosis's `sitecustomize` first on PYTHONPATH.
+    """
+    env: dict[str, str] = {}
+    plain: dict[str, str] = {}
+    secret: dict[str, str] = {}
+    if variant.host == NATIVE:
+        env[TRACE_ENV] = str(work / f"{stack_name}-trace.jsonl")
+        plain["dataplatforms:eloqBaseUrl"] = emu_env["ELOQ_BASE_URL"]
+        secret["dataplatforms:eloqApiKey"] = emu_env["ELOQ_API_KEY"]
+    if variant.host_workers is not None:
         site = work / f"{stack_name}-site"
         site.mkdir()
         (site / "sitecustomize.py").write_text(WIDE_HOST.format(workers=variant.host_workers))
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
-    stack = CliStack(program, work / stack_name, stack_name=stack_name, env=env)
-    plain, secret = platform_config(env)
-    stack.configure({**plain, f"{PROJECT}:count": str(variant.count)}, secret)
-    options: dict[str, Any] = {} if variant.parallel is None else {"parallel": variant.parallel}
-    emu.admin.reset_counts()
-    lines = _Lines()
-    begin = time.time()
-    with contextlib.redirect_stdout(lines):
-        outcome = stack.up(echo=True, **options)
-    up = time.time() - begin
-    requests = dict(emu.admin.request_counts()["routes"])
-    clusters = emu.admin.state()["eloq"]["clusters"]
-    started = time.time()
-    stack.destroy(**options)
-    destroy = time.time() - started
-    stack.remove()
+    return env, plain, secret
+
+
+def run_variant(emu: EmulatorProcess, program: Path, work: Path, variant: Variant, stack_name: str) -> Run:
+    """`up` then `destroy` of a fresh stack of `program` with `variant.count` clusters, on `variant.host`."""
+    extra, host_plain, host_secret = host_setup(emu.env(), work, variant, stack_name)
+    env = {**emu.env(), **extra}
+    path = os.environ["PATH"]
+    if variant.host == NATIVE:  # CliStack hands the CLI this process's PATH as it was when it was made
+        path = os.pathsep.join((str(write_plugin(work / "bin").parent), path))
+    with environ({"PATH": path}):
+        stack = CliStack(program, work / stack_name, stack_name=stack_name, env=env)
+        plain, secret = platform_config(env)
+        stack.configure({**plain, **host_plain, f"{PROJECT}:count": str(variant.count)}, {**secret, **host_secret})
+        options: dict[str, Any] = {} if variant.parallel is None else {"parallel": variant.parallel}
+        emu.admin.reset_counts()
+        lines = _Lines()
+        begin = time.time()
+        with contextlib.redirect_stdout(lines):
+            outcome = stack.up(echo=True, **options)
+        up = time.time() - begin
+        requests = dict(emu.admin.request_counts()["routes"])
+        clusters = emu.admin.state()["eloq"]["clusters"]
+        calls = traced_calls(Path(extra[TRACE_ENV]), begin) if TRACE_ENV in extra else {}
+        started = time.time()
+        stack.destroy(**options)
+        destroy = time.time() - started
+        stack.remove()
     if outcome.changes.get("create") != variant.count + 1:  # the clusters and the stack
         raise RuntimeError(f"{variant.label}: expected {variant.count} creates, got {outcome.changes}")
     posts = {c["name"].rsplit("-", 1)[0]: c["created_at"] - begin for c in clusters}
@@ -194,7 +272,7 @@ def run_variant(emu: EmulatorProcess, program: Path, work: Path, variant: Varian
     for at, text in lines.lines:
         for match in STEP_LINE.finditer(text):
             steps[match.group(2)].setdefault(match.group(1), at - begin)
-    return Run(variant, up, destroy, posts, steps["creating"], steps["created"], requests)
+    return Run(variant, up, destroy, posts, steps["creating"], steps["created"], requests, calls)
 
 
 def measure(repeat: int) -> list[list[Run]]:
@@ -203,27 +281,46 @@ def measure(repeat: int) -> list[list[Run]]:
     with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(Path(tmp) / "emu") as emu:
         emu.admin.delays(provision_seconds=PROVISION_SECONDS)
         emu.admin.faults("/eloq/api/v1", latency_ms=LATENCY_MS)
-        program = Path(tmp) / PROJECT
-        program.mkdir()
-        (program / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: python\n")
-        (program / "__main__.py").write_text(PROGRAM)
+        programs: dict[str, Path] = {}
+        for host, text in PROGRAMS.items():
+            programs[host] = program = Path(tmp) / host / PROJECT
+            program.mkdir(parents=True)
+            (program / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: python\n")
+            (program / "__main__.py").write_text(text)
         with environ(emu.env()):
             for r in range(repeat):
-                runs.append([run_variant(emu, program, Path(tmp), v, f"r{r}-v{i}") for i, v in enumerate(variants())])
+                runs.append(
+                    [run_variant(emu, programs[v.host], Path(tmp), v, f"r{r}-v{i}") for i, v in enumerate(variants())]
+                )
     return runs
 
 
 def where_time_goes(run: Run) -> str:
-    """Concurrency and per-create times of one many-cluster run, from the three clocks."""
+    """Concurrency and per-create times of one many-cluster run, from the three clocks (and the native trace)."""
     created = [run.created[k] - run.posts[k] for k in run.posts if k in run.created]
     queued = [run.posts[k] - run.started[k] for k in run.posts if k in run.started]
     last = max(run.created.values(), default=run.up)
-    return (
+    text = (
         f"  {run.variant.label}: engine steps open at once {peak(run.intervals(run.started))}, "
         f"creates at the platform at once {peak(run.intervals(run.posts))}; mean step start -> POST "
         f"{mean(queued):.2f} s, POST -> created {mean(created):.2f} s; first POST at "
         f"{min(run.posts.values()):.2f} s, last created to end of `up` {run.up - last:.2f} s\n"
     )
+    if run.calls:
+        text += f"    requests reaching the plugin: {arrivals(run.calls)}\n"
+    return text
+
+
+def arrivals(calls: Mapping[str, list[float]]) -> str:
+    """Per method: how many, the first and last arrival, and the longest wait between two (after how many)."""
+    parts = []
+    for method, at in sorted(calls.items(), key=lambda item: item[1][0]):
+        part = f"{method} {len(at)} at {at[0]:.2f}-{at[-1]:.2f} s"
+        if len(at) > 1:
+            gap, after = max((b - a, i + 1) for i, (a, b) in enumerate(itertools.pairwise(at)))
+            part += f" (longest gap {gap:.2f} s, after {after})"
+        parts.append(part)
+    return ", ".join(parts)
 
 
 def per_create(run: Run) -> str:
@@ -236,32 +333,58 @@ def per_create(run: Run) -> str:
     )
 
 
+def ratio(rows: list[Run], run: Run) -> float:
+    """`run`'s `up` against the 1-cluster `up` of the same host in the same repetition `rows`."""
+    base = next(r for r in rows if r.variant.host == run.variant.host and r.variant.count == 1)
+    return run.up / base.up
+
+
+def side_by_side(runs: list[list[Run]]) -> str:
+    """The median ratio of each host for each many-cluster setting both hosts ran."""
+    text = f"side by side, median ratio of {len(runs)} run(s) (goal: native at most {GOAL:g}):\n"
+    settings = {(v.count, v.parallel) for v in variants() if v.host == NATIVE and v.count > 1}
+    for count, parallel in sorted(settings, key=lambda s: (s[0], s[1] or 0)):
+        medians = {}
+        for i, first in enumerate(runs[0]):
+            v = first.variant
+            if (v.count, v.parallel, v.host_workers) == (count, parallel, None):
+                medians[v.host] = statistics.median(ratio(rows, rows[i]) for rows in runs)
+        label = f"{count} clusters, --parallel {parallel or f'default {4 * cpus()}'}"
+        verdict = "met" if medians[NATIVE] <= GOAL else "NOT met"
+        text += f"  {label:44} dynamic {medians[DYNAMIC]:.2f}  native {medians[NATIVE]:.2f}  ({verdict})\n"
+    return text
+
+
 def report(runs: list[list[Run]], cli: Path, out: TextIO = sys.stdout) -> None:
     """Per repetition: the table, then where the time goes for 12 clusters; then the spread of the ratios."""
     version = subprocess.run([str(cli), "version"], capture_output=True, text=True, check=False).stdout.strip()
     out.write(
         f"\nEloq through the real Pulumi CLI {version}: `pulumi up` of N independent clusters, "
-        f"{PROVISION_SECONDS:g} s provisioning, {LATENCY_MS} ms latency per request, {cpus()} CPUs\n"
+        f"{PROVISION_SECONDS:g} s provisioning, {LATENCY_MS} ms latency per request, {cpus()} CPUs; "
+        "ratio: against the same host's 1-cluster `up`\n"
     )
     for r, rows in enumerate(runs, 1):
-        base = rows[0].up
-        out.write(f"run {r}\n{'variant':44} {'up s':>6} {'ratio':>6} {'destroy s':>9}  POST waves (n@s)\n")
+        out.write(f"run {r}\n{'variant':52} {'up s':>6} {'ratio':>6} {'destroy s':>9}  POST waves (n@s)\n")
         for run in rows:
             waves = " ".join(f"{n}@{t:.1f}" for n, t in run.waves())
-            out.write(f"{run.variant.label:44} {run.up:6.2f} {run.up / base:6.2f} {run.destroy:9.2f}  {waves}\n")
+            out.write(f"{run.variant.label:52} {run.up:6.2f} {ratio(rows, run):6.2f} {run.destroy:9.2f}  {waves}\n")
         many = [run for run in rows if run.variant.count > 1]
         for run in many:
             out.write(where_time_goes(run))
-        out.write(f"  requests per create: {per_create(many[0])}\n")
-    out.write("ratio of `up` to the 1-cluster `up` of the same run, min / median / max:\n")
+        for host in (DYNAMIC, NATIVE):
+            first = next(run for run in many if run.variant.host == host)
+            out.write(f"  {host}: requests per create: {per_create(first)}\n")
+    out.write("ratio of `up` to the same host's 1-cluster `up` of the same run, min / median / max:\n")
     for i, first in enumerate(runs[0]):
-        ratios = [rows[i].up / rows[0].up for rows in runs]
+        ratios = [ratio(rows, rows[i]) for rows in runs]
         ups = [rows[i].up for rows in runs]
         out.write(
-            f"  {first.variant.label:44} {min(ratios):.2f} / {statistics.median(ratios):.2f} / {max(ratios):.2f}"
+            f"  {first.variant.label:52} {min(ratios):.2f} / {statistics.median(ratios):.2f} / {max(ratios):.2f}"
             f"   (up {min(ups):.1f}-{max(ups):.1f} s)\n"
         )
-    out.write(f"* diagnosis only: the dynamic-provider host's thread pool widened from {HOST_WORKERS}\n")
+    out.write(side_by_side(runs))
+    pools = ", ".join(f"{host}'s from {workers}" for host, workers in HOST_WORKERS.items())
+    out.write(f"* diagnosis only: the host's thread pool widened ({pools})\n")
 
 
 def main(argv: list[str] | None = None) -> None:

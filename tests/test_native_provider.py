@@ -1,7 +1,7 @@
 """The native provider plugin (`pulumi-resource-dataplatforms`) on the real Pulumi CLI, against the emulator.
 
 The programs register resources by type token (`pulumi.CustomResource("dataplatforms:eloq:Cluster", ...)`),
-so the engine loads the plugin found on PATH (`tests/native_plugin.py` writes a shim for this
+so the engine loads the plugin found on PATH (`scripts/native_plugin.py` writes a shim for this
 checkout) rather than the dynamic-provider host. The provider's settings are stack config under the
 package's namespace (`dataplatforms:eloqApiKey`), or the properties of explicit providers. The
 plugin records what the engine sent (`PULUMI_DATAPLATFORMS_NATIVE_TRACE`), never values.

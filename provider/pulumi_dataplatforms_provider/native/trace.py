@@ -2,8 +2,9 @@
 
 When `PULUMI_DATAPLATFORMS_NATIVE_TRACE` names a file, each request the provider serves appends
 one JSON line: the method, the resource type, and the shape of what arrived (property names,
-which were secret, the timeout, the preview flag, whether a Read had any state). Values are
-written only for engine-side fields (ids, timeouts) and never for properties.
+which were secret, the timeout, the preview flag, whether a Read had any state) and when it
+arrived (`at`, seconds since the epoch). Values are written only for engine-side fields (ids,
+timeouts) and never for properties.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +32,6 @@ def record(method: str, **fields: Any) -> None:
     path = os.environ.get(TRACE_ENV)
     if not path:
         return
-    line = json.dumps({"method": method, "pid": os.getpid(), **fields}, sort_keys=True, default=str)
+    line = json.dumps({"method": method, "pid": os.getpid(), "at": time.time(), **fields}, sort_keys=True, default=str)
     with _lock, open(path, "a", encoding="utf-8") as out:
         out.write(line + "\n")
