@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
+import threading
 from typing import Any
 
 import pydantic
 import pytest
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.provider.experimental.provider import CreateRequest, GetSchemaRequest, PropertyDiffKind, ReadRequest
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    CreateRequest,
+    GetSchemaRequest,
+    PropertyDiffKind,
+    ReadRequest,
+)
 
 from pulumi_dataplatforms_provider.dynamic import DynamicProvider
 from pulumi_dataplatforms_provider.eloq.cluster import SPEC as CLUSTER
@@ -87,11 +93,18 @@ class SlowInputs(pydantic.BaseModel):
     value: str = ""
 
 
+CONCURRENT = 12
+arrived = threading.Barrier(CONCURRENT, timeout=10)
+checked = threading.Event()
+
+
 class SlowHandler(Handler[None]):
-    """Blocks in create, as a handler waiting on a platform does."""
+    """Blocks in create, as a handler waiting on a platform does: until all creates run and a check answered."""
 
     def create(self, inputs: dict[str, Any], engine: Engine) -> CreateResult:
-        time.sleep(0.6)
+        arrived.wait()  # BrokenBarrierError unless CONCURRENT creates run at once
+        if not checked.wait(timeout=10):
+            raise TimeoutError("no check was answered while the creates ran")
         return CreateResult(engine.logical_name, dict(inputs))
 
 
@@ -102,17 +115,23 @@ class SlowProvider(DynamicProvider[SlowHandler]):
 SLOW = ResourceSpec("dataplatforms:test:Slow", "", SlowInputs, SlowInputs, SlowProvider, "")
 
 
-def test_blocking_handler_calls_do_not_wait_for_each_other() -> None:
+def test_blocking_creates_run_at_once_and_a_check_is_answered_meanwhile() -> None:
+    """Twelve creates waiting on the platform all run at once, and a check does not wait behind them."""
     provider = DataPlatformsProvider([SLOW])
 
-    async def both() -> list[Any]:
-        requests = [CreateRequest(URN.replace("::slow", f"::slow{i}"), {}, 0, False) for i in range(2)]
-        return await asyncio.gather(*(provider.create(r) for r in requests))
+    async def creates_and_a_check() -> list[Any]:
+        names = [f"slow{i:02d}" for i in range(CONCURRENT)]
+        creates = [
+            asyncio.ensure_future(provider.create(CreateRequest(URN.replace("::slow", f"::{n}"), {}, 0, False)))
+            for n in names
+        ]
+        await asyncio.sleep(0.2)
+        await provider.check(CheckRequest(URN, {}, {}, b""))
+        checked.set()
+        return list(await asyncio.gather(*creates))
 
-    started = time.monotonic()
-    responses = asyncio.run(both())
-    assert [r.resource_id for r in responses] == ["slow0", "slow1"]
-    assert time.monotonic() - started < 1.1
+    responses = asyncio.run(creates_and_a_check())
+    assert sorted(r.resource_id for r in responses) == [f"slow{i:02d}" for i in range(CONCURRENT)]
 
 
 def test_get_schema_serves_the_package_schema() -> None:

@@ -5,8 +5,11 @@ requests arrive as PropertyValue maps; the adapter turns them into the plain dic
 gives them an `Engine` (logical name and URN from the request, which inputs check chose from the
 `__defaults` key it records among the inputs and carries into the outputs, as the dynamic adapter
 does), and turns the handler's records back into responses, with secrets marked again. Every
-handler call runs in a worker thread (`asyncio.to_thread`), so concurrent requests do not wait
-for each other.
+handler call runs in a worker thread of the plugin's own pools, so concurrent requests do not
+wait for each other: asyncio's default executor has `cpu_count + 4` threads (6 on 2 cores), which
+made the 12th of 12 cluster creates wait for the first six, and checks wait behind creates.
+Operations that wait on the platform (create, update, delete) get a pool of `LONG_CALLS` threads;
+check, diff and read, which return quickly, one of their own.
 
 One plugin process serves one provider (the engine's default `dataplatforms` provider or an
 explicit `pulumi.ProviderResource("dataplatforms", ...)`); it keeps one handler per resource type,
@@ -16,7 +19,9 @@ configured with that provider's settings.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -50,6 +55,13 @@ from .schema import package_schema_text
 from .values import plain_map, secret_keys, to_properties
 
 T = TypeVar("T")
+
+#: Creates, updates and deletes running at once (each may wait minutes for the platform).
+LONG_CALLS = 64
+#: Checks, diffs and reads running at once.
+SHORT_CALLS = 16
+_LONG = ThreadPoolExecutor(LONG_CALLS, thread_name_prefix="dataplatforms-long")
+_SHORT = ThreadPoolExecutor(SHORT_CALLS, thread_name_prefix="dataplatforms-short")
 
 
 def resource_type(urn: str) -> str:
@@ -104,9 +116,12 @@ class DataPlatformsProvider(Provider):
     @staticmethod
     async def run(urn: str, call: Callable[..., T], *args: Any) -> T:
         """`call(*args)` in a worker thread, with `urn` as the resource `pulumi.log` messages belong to."""
+        name = getattr(call, "__name__", "")
+        pool = _LONG if name in ("create", "update", "delete") else _SHORT
         token = current_urn.set(urn)
         try:
-            return await asyncio.to_thread(call, *args)
+            context = contextvars.copy_context()
+            return await asyncio.get_running_loop().run_in_executor(pool, lambda: context.run(call, *args))
         finally:
             current_urn.reset(token)
 
