@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+import yaml
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
+from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from scripts.cli_stack import DEFAULT_PASSPHRASE, CliStack, package_config
+from tests.eloq_stacks import clusters
 from tests.inventory import KINDS, held
 from tests.native_plugin import plugin_on_path
 from tests.real_cli import (
@@ -169,3 +172,49 @@ def test_make_up_runs_the_yaml_example(
     assert held(emulator) == HELD
     assert timings("cli_stack destroy", lambda: cli_stack("destroy"))["ops"] == dict.fromkeys(DECLARED, "delete")
     assert held(emulator) == NOTHING
+
+
+def test_pulumi_import_generates_the_yaml_of_a_cluster_made_out_of_band_and_the_next_up_is_a_no_op(
+    tmp_path: Path, emulator: EmulatorProcess, plugin: Path, timings: Timings
+) -> None:
+    """`pulumi import <type> <name> <id>` in a YAML project: the CLI reads the cluster by id through the
+    plugin, records it, and the YAML language host writes its declaration; that declaration, added to
+    the program, makes the next `up` change nothing."""
+    env = emulator.env()
+    client = EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"])
+    client.create_cluster("legacy", "us-west-1", 101)
+    org_id, project_id = client.project_ids()
+    program = tmp_path / "program"
+    program.mkdir()
+    project = {"name": "imported", "runtime": "yaml", "resources": {}}
+    (program / "Pulumi.yaml").write_text(yaml.safe_dump(project))
+    stack = CliStack(program, tmp_path / "state", passphrase=PASSPHRASE)
+    stack.configure(*package_config(env))
+    timings("empty up", stack.up)
+
+    generated = tmp_path / "imported.yaml"
+    timings(
+        "import",
+        lambda: stack.pulumi(
+            "import", "dataplatforms:eloq:Cluster", "legacy", f"{org_id}/{project_id}/legacy",
+            "--yes", "--stack", stack.stack_name, "--out", str(generated),
+        ),
+    )  # fmt: skip
+    declared = yaml.safe_load(generated.read_text())["resources"]
+    assert declared["legacy"]["type"] == "dataplatforms:eloq:Cluster"
+    assert declared["legacy"]["properties"] == {
+        "name": "legacy",
+        "region": "us-west-1",
+        "skuId": 101,
+        "zone": "us-west-1a",
+    }
+    assert declared["legacy"]["options"] == {"protect": True}, "an import is protected, as Pulumi does"
+
+    (program / "Pulumi.yaml").write_text(yaml.safe_dump({**project, "resources": declared}))
+    emulator.admin.reset_counts()
+    again = timings("up", stack.up)
+    assert again.ops() == {"legacy": "same"}, again.text
+    assert writes(emulator) == {}
+    stack.pulumi("state", "unprotect", "--all", "--yes", "--stack", stack.stack_name)
+    timings("destroy", stack.destroy)
+    assert clusters(emulator) == {}
