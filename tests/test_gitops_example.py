@@ -10,24 +10,19 @@ from typing import Any
 import httpx
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
+from scripts.cli_stack import platform_config as cli_platform_config
 from tests.harness import Secret, Stack
 from tests.harness.runner import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "examples" / "gitops"
-SCHEMA = json.loads((REPO_ROOT / "schema.json").read_text())
 POSTGRES_PASSWORD = "pg-gitops-Zq81"
 WEBHOOK_TOKEN = "whk-gitops-Lm27"
 
 
 def platform_config(emulator: EmulatorProcess) -> dict[str, Any]:
-    """Every platform setting the emulator provides, as stack config (secret settings as secrets)."""
-    env = emulator.env()
-    config: dict[str, Any] = {}
-    for key, variable in SCHEMA["config"]["variables"].items():
-        value = env.get(variable["defaultInfo"]["environment"][0])
-        if value is not None:
-            config[key] = Secret(value) if variable.get("secret") else value
-    return config
+    """Every platform setting the emulator provides, as the dynamic providers' stack config (secrets as secrets)."""
+    plain, secret = cli_platform_config(emulator.env())
+    return {**plain, **{key: Secret(value) for key, value in secret.items()}}
 
 
 def gitops_stack(tmp_path: Path, emulator: EmulatorProcess) -> tuple[Stack, Path]:
