@@ -114,10 +114,8 @@ class DataPlatformsProvider(Provider):
         return handler
 
     @staticmethod
-    async def run(urn: str, call: Callable[..., T], *args: Any) -> T:
-        """`call(*args)` in a worker thread, with `urn` as the resource `pulumi.log` messages belong to."""
-        name = getattr(call, "__name__", "")
-        pool = _LONG if name in ("create", "update", "delete") else _SHORT
+    async def run(urn: str, pool: ThreadPoolExecutor, call: Callable[..., T], *args: Any) -> T:
+        """`call(*args)` in a thread of `pool`, with `urn` as the resource `pulumi.log` messages belong to."""
         token = current_urn.set(urn)
         try:
             context = contextvars.copy_context()
@@ -183,7 +181,7 @@ class DataPlatformsProvider(Provider):
         olds, news = plain_map(request.old_inputs), plain_map(request.new_inputs)
         engine = self.engine(request.urn, olds)
         result = await self.run(
-            request.urn, self.handler(spec).check, program_values(olds), program_values(news), engine
+            request.urn, _SHORT, self.handler(spec).check, program_values(olds), program_values(news), engine
         )
         inputs = dict(result.inputs)
         if result.defaulted is not None:
@@ -200,7 +198,9 @@ class DataPlatformsProvider(Provider):
         olds, news = plain_map(request.old_state), plain_map(request.new_inputs)
         state, inputs = program_values(olds), program_values(news)
         engine = self.engine(request.urn, news)
-        result = await self.run(request.urn, self.handler(spec).diff, request.resource_id, state, inputs, engine)
+        result = await self.run(
+            request.urn, _SHORT, self.handler(spec).diff, request.resource_id, state, inputs, engine
+        )
         return diffs.detailed(result, state, inputs, spec.inputs)
 
     async def create(self, request: CreateRequest) -> CreateResponse:
@@ -212,7 +212,7 @@ class DataPlatformsProvider(Provider):
         inputs = program_values(props)
         given = custom_timeouts.apply(inputs, spec.inputs, "create", request.timeout)
         engine = self.engine(request.urn, props, request.preview)
-        result = await self.run(request.urn, self.handler(spec).create, given, engine)
+        result = await self.run(request.urn, _LONG, self.handler(spec).create, given, engine)
         outs = {**carried(props), **custom_timeouts.restore(result.outs or {}, inputs)}
         return CreateResponse(result.id, to_properties(outs, self.outputs_secrets(spec, request.properties)))
 
@@ -231,7 +231,7 @@ class DataPlatformsProvider(Provider):
             raise ValueError(f"{spec.token} cannot be read from its id alone, so it cannot be imported")
         engine = self.engine(request.urn, props or given_inputs)
         result = await self.run(
-            request.urn, self.handler(spec).read, request.resource_id, program_values(props), engine
+            request.urn, _SHORT, self.handler(spec).read, request.resource_id, program_values(props), engine
         )
         if not result.id:
             return ReadResponse(resource_id="", properties={}, inputs={})
@@ -256,7 +256,9 @@ class DataPlatformsProvider(Provider):
         state, inputs = program_values(olds), program_values(news)
         given = custom_timeouts.apply(inputs, spec.inputs, "update", request.timeout)
         engine = self.engine(request.urn, news, request.preview)
-        result = await self.run(request.urn, self.handler(spec).update, request.resource_id, state, given, engine)
+        result = await self.run(
+            request.urn, _LONG, self.handler(spec).update, request.resource_id, state, given, engine
+        )
         outs = {**state, **inputs} if result.outs is None else result.outs
         outs = {**carried(news), **custom_timeouts.restore(outs, inputs)}
         return UpdateResponse(to_properties(outs, self.outputs_secrets(spec, request.olds, request.news)))
@@ -267,5 +269,5 @@ class DataPlatformsProvider(Provider):
         props = plain_map(request.properties)
         given = custom_timeouts.apply(program_values(props), spec.inputs, "delete", request.timeout)
         await self.run(
-            request.urn, self.handler(spec).delete, request.resource_id, given, self.engine(request.urn, props)
+            request.urn, _LONG, self.handler(spec).delete, request.resource_id, given, self.engine(request.urn, props)
         )
