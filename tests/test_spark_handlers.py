@@ -250,6 +250,20 @@ def test_folder_update_sends_the_changed_fields_and_a_changed_cover(
     assert recovered["coverImagePath"] == held["coverImagePath"]
 
 
+def test_a_folder_is_read_with_one_list_request_by_name_and_found_by_id_beyond_the_first_page(
+    folders: FolderProvider, emulator: EmulatorProcess
+) -> None:
+    created = folders.create(folder_inputs(folders, name="paged"))
+    client = folders.handler.client()
+    for i in range(3):
+        client.create_folder(f"other-{i}")
+    emulator.admin.reset_counts()
+    assert folders.read(created.id, dict(created.outs or {})).id == created.id
+    assert len(requests(emulator, "POST", "product/list$")) == 1, "a refresh by name lists once"
+    assert client.folder_by_id(created.id, page_size=1) is not None, "the list sorts newest first: page 4"
+    assert client.folder_by_id("no-such-folder", page_size=2) is None
+
+
 def test_folder_refresh_reports_drift_and_nothing_else(folders: FolderProvider, emulator: EmulatorProcess) -> None:
     inputs = folder_inputs(folders, name="pricing", description="mine", category="Finance", startDate="2026-01-01")
     created = folders.create(inputs)

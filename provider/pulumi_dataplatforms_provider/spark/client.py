@@ -9,6 +9,7 @@ request id. Folder create and publish are never blindly retried: the provider ch
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import uuid
@@ -233,6 +234,15 @@ class SparkClient:
     def folder_by_name(self, name: str) -> FolderInfo | None:
         """The folder named exactly `name` (the server's name filter may match substrings)."""
         return next((f for f in self.find_folders(name) if f.name == name), None)
+
+    def folder_by_id(self, folder_id: str, page_size: int = 100) -> FolderInfo | None:
+        """The folder with id `folder_id` (there is no get by id: the list, page by page)."""
+        for page in itertools.count(1):
+            folders = self.find_folders(page=page, size=page_size)
+            found = next((f for f in folders if f.id == folder_id), None)
+            if found is not None or len(folders) < page_size:
+                return found
+        raise AssertionError("unreachable")
 
     def create_folder(
         self,

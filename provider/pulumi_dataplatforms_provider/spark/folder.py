@@ -229,8 +229,7 @@ class FolderHandler(SparkHandler):
         with the same name, empties the id."""
         name = str(props.get("name") or "")
         client = self.client()
-        by_id = (f for f in client.find_folders() if f.id == id_)
-        folder = client.folder_by_name(name) if name else next(by_id, None)
+        folder = client.folder_by_name(name) if name else client.folder_by_id(id_)
         if folder is None or folder.id != id_:
             return ReadResult("", {})
         inputs = user_inputs(props, FolderInputs)
