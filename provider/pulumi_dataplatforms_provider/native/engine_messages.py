@@ -3,7 +3,7 @@
 The engine starts the plugin with its own address as an argument (`server.main` reads it). The
 handlers' `pulumi.log.*` calls run in worker threads, where `engine_log.request_urn`'s frame
 walk finds no gRPC request, so the adapter keeps the URN of the request being served in a
-context variable (`asyncio.to_thread` copies it into the worker) and fills it in here.
+context variable (the adapter runs each call in a copy of its context) and fills it in here.
 """
 
 from __future__ import annotations
