@@ -13,10 +13,12 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckRequest,
     CreateRequest,
+    DiffRequest,
     GetSchemaRequest,
     PropertyDiffKind,
     ReadRequest,
 )
+from pulumi.runtime.proto import provider_pb2
 
 from pulumi_dataplatforms_provider.dynamic import DynamicProvider
 from pulumi_dataplatforms_provider.eloq.cluster import SPEC as CLUSTER
@@ -85,6 +87,20 @@ def test_provider_properties_are_the_settings_in_camel_case() -> None:
     assert {"eloqApiKey", "eloqBaseUrl", "ardentSecretKey", "sparkClientId", "aerostackServerUrl"} <= names
     assert config.settings_values({"eloqApiKey": "k", "eloqBaseUrl": ""}) == {"eloq:apiKey": "k"}
     assert config.unknown_properties({"eloqApiKey": "k", "version": "1", "eloq:apiKey": "k"}) == ["eloq:apiKey"]
+
+
+def test_diff_config_sends_a_changed_setting_as_diff_some_and_an_unchanged_one_as_diff_none() -> None:
+    """The SDK's DiffConfig passes `changes` to the wire unconverted, so the provider gives the enum's value."""
+    urn = "urn:pulumi:dev::proj::pulumi:providers:dataplatforms::org"
+    old = {"eloqApiKey": PropertyValue("key-1").with_secret(True)}
+
+    def diff(new_key: str) -> Any:
+        new = {"eloqApiKey": PropertyValue(new_key).with_secret(True)}
+        return asyncio.run(DataPlatformsProvider().diff_config(DiffRequest(urn, "", old, new, [])))
+
+    changed, same = diff("key-2"), diff("key-1")
+    assert (changed.changes, changed.diffs) == (provider_pb2.DiffResponse.DIFF_SOME, ["eloqApiKey"])
+    assert (same.changes, same.diffs) == (provider_pb2.DiffResponse.DIFF_NONE, [])
 
 
 class SlowInputs(pydantic.BaseModel):

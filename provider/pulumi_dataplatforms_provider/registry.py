@@ -1,4 +1,4 @@
-"""Every platform and resource this package provides, in one list."""
+"""Every platform, resource and function this package provides, in one list."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from .ardent.connector import SPEC as ARDENT_CONNECTOR
 from .ardent.job import SPEC as ARDENT_JOB
 from .eloq import SETTINGS as ELOQ_SETTINGS
 from .eloq.cluster import SPEC as ELOQ_CLUSTER
+from .eloq.skus import GET_SKUS as ELOQ_GET_SKUS
 from .spark import SETTINGS as SPARK_SETTINGS
 from .spark.folder import SPEC as SPARK_FOLDER
 from .spark.service import SPEC as SPARK_SERVICE
-from .spec import PlatformSpec, ResourceSpec
+from .spec import FunctionSpec, PlatformSpec, ResourceSpec
 
 PLATFORMS: tuple[PlatformSpec, ...] = (
-    PlatformSpec("eloq", "Eloq", ELOQ_SETTINGS, (ELOQ_CLUSTER,)),
+    PlatformSpec("eloq", "Eloq", ELOQ_SETTINGS, (ELOQ_CLUSTER,), (ELOQ_GET_SKUS,)),
     PlatformSpec("ardent", "Ardent", ARDENT_SETTINGS, (*ARDENT_CONFIGS, ARDENT_CONNECTOR, ARDENT_JOB)),
     PlatformSpec("spark", "Coherent Spark", SPARK_SETTINGS, (SPARK_FOLDER, SPARK_SERVICE)),
     PlatformSpec(
@@ -32,3 +33,8 @@ PLATFORMS: tuple[PlatformSpec, ...] = (
 
 def resources() -> tuple[ResourceSpec, ...]:
     return tuple(r for p in PLATFORMS for r in p.resources)
+
+
+def functions() -> tuple[FunctionSpec, ...]:
+    """Every platform's functions (the native plugin answers them over Invoke)."""
+    return tuple(f for p in PLATFORMS for f in p.functions)

@@ -1,13 +1,15 @@
-"""What the package schema knows about a resource, declared next to its provider.
+"""What the package schema knows about a resource or a function, declared next to its provider.
 
 The pydantic input model and output model are the single description of a resource's
-properties (types, descriptions, patterns); `schema.json` is generated from these specs, and
-the SDK's resource classes and their Args (`sdk/pulumi_dataplatforms/_generated/`) from
-`schema.json` and the flags below (`generate/python_sdk.py`).
+properties (types, descriptions, patterns), and of a function's arguments and result;
+`schema.json` is generated from these specs, and the SDK's resource classes and their Args
+(`sdk/pulumi_dataplatforms/_generated/`) from `schema.json` and the flags below
+(`generate/python_sdk.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,10 +77,41 @@ class ResourceSpec:
 
 
 @dataclass(frozen=True)
+class FunctionSpec:
+    """One function: a read-only look-up the native plugin answers over Invoke (`fn::invoke` in Pulumi YAML)."""
+
+    token: str
+    description: str
+    #: The arguments: validated before any API call; their types, enums, defaults and descriptions are the schema's.
+    inputs: type[pydantic.BaseModel]
+    #: The result object.
+    outputs: type[pydantic.BaseModel]
+    #: Answers the look-up from the provider's settings (setting key -> value, as `Handler.configure` gets them;
+    #: unset ones fall back to the environment) and the validated arguments.
+    call: Callable[[Mapping[str, str], Any], pydantic.BaseModel]
+    #: A Pulumi YAML program calling the function; the schema and the docs show it.
+    example: str
+    #: The Python SDK functions of the platform module answering the same look-up in the program's process
+    #: (plain first, then its `_output` form); the first one's parameters must be the inputs' properties.
+    sdk_functions: tuple[str, ...] = ()
+    #: Result properties that are always secret (any secret argument makes the whole result secret).
+    secret_outputs: tuple[str, ...] = ()
+
+    @property
+    def platform(self) -> str:
+        return self.token.split(":")[1]
+
+    @property
+    def name(self) -> str:
+        return self.token.split(":")[2]
+
+
+@dataclass(frozen=True)
 class PlatformSpec:
-    """A platform: its config namespace, settings and resources."""
+    """A platform: its config namespace, settings, resources and functions."""
 
     name: str
     display_name: str
     settings: tuple[Setting, ...]
     resources: tuple[ResourceSpec, ...]
+    functions: tuple[FunctionSpec, ...] = ()

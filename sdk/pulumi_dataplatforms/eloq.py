@@ -67,13 +67,14 @@ def get_skus(
     Args:
         type: Serverless or dedicated capacity.
         module: The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible).
-        cloud: The cloud the SKUs run in.
+        cloud: The cloud: AWS or GCP.
 
     Returns:
         The matching SKUs of the plan, in Eloq's order; empty when none matches.
 
     Raises:
-        ValueError: `eloq:apiKey` is set neither in the stack config nor as `ELOQ_API_KEY`.
+        ValueError: `eloq:apiKey` is set neither in the stack config nor as `ELOQ_API_KEY`, or an argument is
+            none of its values (a pydantic `ValidationError`, raised before any request).
         AuthenticationError: Eloq refused the API key (401).
         APIStatusError: Eloq answered with another error status, or with a body that is not a SKU list.
         APIConnectionError: Eloq could not be reached at `eloq:baseUrl`, after retries.
@@ -87,10 +88,12 @@ def get_skus(
         cluster = eloq.Cluster("docs", region="us-west-1", sku_id=skus[0].sku_id)
     """
     from pulumi_dataplatforms_provider.eloq.client import EloqClient
+    from pulumi_dataplatforms_provider.eloq.skus import SkuQuery, find_skus
 
+    query = SkuQuery.model_validate({"type": type, "module": module, "cloud": cloud})
     client = EloqClient(*_credentials())
     try:
-        return client.list_skus(type, module, cloud)
+        return find_skus(client, query)
     finally:
         client.close()
 
@@ -109,7 +112,7 @@ def get_skus_output(
     Args:
         type: Serverless or dedicated capacity; a value or an output.
         module: The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible); a value or an output.
-        cloud: The cloud the SKUs run in; a value or an output.
+        cloud: The cloud: AWS or GCP; a value or an output.
 
     Returns:
         An output of the matching SKUs of the plan, in Eloq's order; empty when none matches.

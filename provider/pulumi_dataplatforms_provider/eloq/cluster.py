@@ -26,7 +26,8 @@ from ..spec import ResourceSpec
 from ..timeouts import Deadline, OperationTimeouts, timeout
 from . import SETTINGS
 from .client import DEFAULT_ZONE, EloqClient
-from .models import CloudProvider, ClusterDescription, EloqModule, SkuType
+from .models import ClusterDescription, SkuType
+from .skus import SkuQuery, find_skus
 
 NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 READY = "available"
@@ -36,18 +37,9 @@ REPLACE_KEYS = ("name", "region", "skuId", "sku", "zone")
 SECRET_OUTPUTS = ("username", "password", "connectionString")
 
 
-class SkuSelector(pydantic.BaseModel):
+class SkuSelector(SkuQuery):
     """Choose a SKU by its attributes; it is looked up when the cluster is created."""
 
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    type: SkuType = field(SkuType.SERVERLESS, "Serverless or dedicated capacity.", "Use 'serverless' or 'dedicated'.")
-    module: EloqModule = field(
-        EloqModule.ELOQKV,
-        "The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible).",
-        "Use 'eloqkv' or 'eloqdoc'.",
-    )
-    cloud: CloudProvider = field(CloudProvider.AWS, "The cloud the cluster runs in.", "Use 'aws' or 'gcp'.")
     name: str | None = field(
         None,
         "A SKU name, when several SKUs share type, module and cloud.",
@@ -246,7 +238,7 @@ class ClusterHandler(Handler[EloqClient]):
         selector = inputs.sku
         if selector is None:
             raise ValueError("set skuId or sku")
-        skus = client.list_skus(selector.type.value, selector.module.value, selector.cloud.value)
+        skus = find_skus(client, selector)
         if selector.name:
             skus = [s for s in skus if s.sku_name == selector.name]
         if len(skus) != 1:

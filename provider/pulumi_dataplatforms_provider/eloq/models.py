@@ -114,6 +114,8 @@ class ClusterDescription(BaseModel):
 
 
 class Sku(BaseModel):
+    """A SKU of the caller's plan, as `skus-by-args` lists it."""
+
     sku_id: int
     sku_name: str
     sku_type: str

@@ -16,6 +16,7 @@ from . import package_schema as schema
 from .docs import reference_docs
 from .functions import function_pages, public_functions
 from .manifest_schema import manifest_schema
+from .native_functions import check_sdk_functions
 from .python_sdk import PACKAGE_DIR, python_sdk
 
 DOCS = "docs"
@@ -33,7 +34,8 @@ def generated_files() -> dict[str, str]:
         **python_sdk(package_schema),
     }
     functions = public_functions()
-    pages = {**reference_docs(package_schema, functions), **function_pages(functions)}
+    check_sdk_functions(functions)
+    pages = {**reference_docs(package_schema, functions), **function_pages(functions, package_schema)}
     files.update({f"{DOCS}/{path}": text for path, text in sorted(pages.items())})
     return files
 

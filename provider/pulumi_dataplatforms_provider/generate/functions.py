@@ -585,8 +585,11 @@ def _errors(function: PublicFunction, doc: Docstring) -> str:
     return table(["Exception", "Import from", "When"], rows)
 
 
-def function_page(function: PublicFunction) -> str:
-    """The page of one public function."""
+def function_page(function: PublicFunction, package_schema: dict[str, Any] | None = None) -> str:
+    """The page of one public function; one answering a package function too shows its Pulumi YAML call."""
+    from . import package_schema as schema
+    from .native_functions import invoke_section, native_function
+
     doc = parse_docstring(function.function)
     if not doc.example:
         raise ValueError(f"{function.qualified}: its docstring has no Example: section")
@@ -619,15 +622,18 @@ def function_page(function: PublicFunction) -> str:
         "## Example",
         f"```python\n{doc.example}\n```",
     ]
+    native = native_function(function)
+    if native is not None:
+        parts.append(invoke_section(native, package_schema or schema.build_schema()))
     classes = described_classes([signature, *stubs])
     if classes:
         parts += ["## Types", "\n\n".join(_type_section(cls) for cls in classes)]
     return FUNCTION_HEADER + "\n\n".join(parts) + "\n"
 
 
-def function_pages(functions: list[PublicFunction]) -> dict[str, str]:
+def function_pages(functions: list[PublicFunction], package_schema: dict[str, Any] | None = None) -> dict[str, str]:
     """Every public function's page, by its path under `docs/`."""
-    return {function.page: function_page(function) for function in functions}
+    return {function.page: function_page(function, package_schema) for function in functions}
 
 
 def platform_functions(functions: list[PublicFunction], platform: str) -> list[PublicFunction]:

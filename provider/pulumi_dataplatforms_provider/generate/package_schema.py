@@ -5,6 +5,8 @@
 Property types, descriptions and enums come from each resource's pydantic models; replace
 and secret flags from its spec; config variables from the platform settings. Each resource's
 description ends with its example manifest, in the shortcodes Pulumi's docs generator reads.
+A function's arguments and result come from its spec's models the same way (`functions`, which
+the native plugin answers over Invoke); its description ends with its Pulumi YAML example.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from typing import Any
 
 from ..registry import PLATFORMS
-from ..spec import ResourceSpec
+from ..spec import FunctionSpec, ResourceSpec
 from .shortcodes import with_example
 
 PACKAGE = "dataplatforms"
@@ -111,10 +113,28 @@ def _resource(spec: ResourceSpec, types: _TypeCollector) -> dict[str, Any]:
     }
 
 
+def _function(spec: FunctionSpec, types: _TypeCollector) -> dict[str, Any]:
+    inputs = spec.inputs.model_json_schema(by_alias=True)
+    outputs = spec.outputs.model_json_schema(by_alias=True)
+    defs = {**inputs.get("$defs", {}), **outputs.get("$defs", {})}
+    output_props = {k: types.property(v, defs, spec.platform) for k, v in outputs["properties"].items()}
+    for key in spec.secret_outputs:
+        output_props[key]["secret"] = True
+    return {
+        "description": with_example(spec.description, f"{spec.name} in Pulumi YAML", spec.example),
+        "inputs": {
+            "properties": {k: types.property(v, defs, spec.platform) for k, v in inputs["properties"].items()},
+            "required": sorted(inputs.get("required", [])),
+        },
+        "outputs": {"properties": output_props, "required": sorted(outputs.get("required", []))},
+    }
+
+
 def build_schema() -> dict[str, Any]:
     """The whole package schema."""
     types = _TypeCollector()
     resources: dict[str, Any] = {}
+    functions: dict[str, Any] = {}
     variables: dict[str, Any] = {}
     for platform in PLATFORMS:
         for setting in platform.settings:
@@ -130,6 +150,8 @@ def build_schema() -> dict[str, Any]:
             variables[setting.provider_property] = variable
         for spec in platform.resources:
             resources[spec.token] = _resource(spec, types)
+        for function in platform.functions:
+            functions[function.token] = _function(function, types)
     return {
         "name": PACKAGE,
         "displayName": "Data Platforms",
@@ -150,6 +172,7 @@ def build_schema() -> dict[str, Any]:
         },
         "types": dict(sorted(types.types.items())),
         "resources": resources,
+        "functions": functions,
         "language": {"python": {"packageName": "pulumi_dataplatforms"}},
     }
 

@@ -54,6 +54,16 @@ def settings_values(args: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
+def missing_setting(setting: Setting) -> str:
+    """How to give the provider a setting it lacks, for errors of the native plugin."""
+    flag = "--secret " if setting.secret else ""
+    return (
+        f"{setting.provider_property} is not set on the dataplatforms provider: run `pulumi config set {flag}"
+        f"{PACKAGE}:{setting.provider_property} <value>`, give an explicit provider `{setting.provider_property}`, "
+        f"or export {setting.env}"
+    )
+
+
 @dataclass(frozen=True)
 class ProviderConfig:
     """What `Handler.configure` takes: an object whose `.config.get(key)` gives a setting's value."""

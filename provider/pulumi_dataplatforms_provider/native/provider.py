@@ -13,7 +13,10 @@ check, diff and read, which return quickly, one of their own.
 
 One plugin process serves one provider (the engine's default `dataplatforms` provider or an
 explicit `pulumi.ProviderResource("dataplatforms", ...)`); it keeps one handler per resource type,
-configured with that provider's settings.
+configured with that provider's settings. Invoke answers the package's functions (`functions`
+in the schema, e.g. `dataplatforms:eloq:getSkus`) with the same settings: the arguments are
+checked against the function's inputs model before any request (a bad one is a failure naming it
+and its fix), and the result is secret when an argument was or the spec declares it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import asyncio
 import contextvars
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
@@ -38,17 +41,22 @@ from pulumi.provider.experimental.provider import (
     DiffResponse,
     GetSchemaRequest,
     GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
     Provider,
     ReadRequest,
     ReadResponse,
     UpdateRequest,
     UpdateResponse,
 )
+from pulumi.runtime.proto import provider_pb2
 
+from ..checking import unknown_paths, validate
 from ..dynamic import DEFAULTS_KEY, program_values
 from ..handler import Engine, Handler
-from ..registry import resources
-from ..spec import ResourceSpec
+from ..registry import functions, resources
+from ..settings import MissingSettingError
+from ..spec import FunctionSpec, ResourceSpec
 from . import config, custom_timeouts, diffs, trace
 from .engine_messages import current_urn
 from .schema import package_schema_text
@@ -76,6 +84,17 @@ def logical_name(urn: str) -> str:
     return parts[3] if len(parts) == 4 else ""
 
 
+def config_changes(changed: bool) -> bool:
+    """DiffConfig's `changes` as the wire enum's value, which the SDK's DiffConfig passes on unconverted.
+
+    Its Diff turns a bool into `DIFF_SOME`/`DIFF_NONE`; its DiffConfig does not, so `True` would arrive as 1,
+    `DIFF_NONE`, and the engine would keep a provider whose settings changed (an explicit provider's new
+    API key would not reach the plugin until some other change).
+    """
+    value = provider_pb2.DiffResponse.DIFF_SOME if changed else provider_pb2.DiffResponse.DIFF_NONE
+    return cast(bool, value)
+
+
 def defaulted(props: Mapping[str, Any]) -> frozenset[str]:
     """The inputs check chose, as recorded under `__defaults` in `props`."""
     recorded = props.get(DEFAULTS_KEY)
@@ -88,10 +107,15 @@ def carried(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class DataPlatformsProvider(Provider):
-    """Every resource of the package's registry, by type token, for one provider configuration."""
+    """Every resource and function of the package's registry, by token, for one provider configuration."""
 
-    def __init__(self, specs: Iterable[ResourceSpec] | None = None) -> None:
+    def __init__(
+        self, specs: Iterable[ResourceSpec] | None = None, function_specs: Iterable[FunctionSpec] | None = None
+    ) -> None:
         self._specs: dict[str, ResourceSpec] = {s.token: s for s in (resources() if specs is None else specs)}
+        self._functions: dict[str, FunctionSpec] = {
+            f.token: f for f in (functions() if function_specs is None else function_specs)
+        }
         self._settings = config.ProviderConfig()
         self._handlers: dict[str, Handler[Any]] = {}
 
@@ -157,7 +181,7 @@ class DataPlatformsProvider(Provider):
         names = [s.provider_property for s in config.all_settings()]
         changed = sorted(name for name in names if olds.get(name) != news.get(name))
         # No detailed diff: the SDK's DiffConfig cannot send one (it reads `PropertyDiff.inputDiff`).
-        return DiffResponse(changes=bool(changed), diffs=changed)
+        return DiffResponse(changes=config_changes(bool(changed)), diffs=changed)
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         trace.record(
@@ -171,6 +195,25 @@ class DataPlatformsProvider(Provider):
         self._handlers = {}
         # No preview support: during a preview the engine does not call Create/Update at all.
         return ConfigureResponse(accept_secrets=True, supports_preview=False, accept_resources=False)
+
+    # -- functions --------------------------------------------------------------------------
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        trace.record("Invoke", token=request.tok, args=trace.shape(request.args))
+        spec = self._functions.get(request.tok)
+        if spec is None:
+            raise KeyError(f"unknown function {request.tok!r}; this provider has {sorted(self._functions)}")
+        args = plain_map(request.args)
+        unknown = [CheckFailure(".".join(map(str, path)), "is not known yet") for path in unknown_paths(args)]
+        arguments, failures = validate(spec.inputs, args)
+        if unknown or failures or arguments is None:
+            return InvokeResponse(failures=unknown + [CheckFailure(f.property, f.reason) for f in failures])
+        try:
+            result = await self.run("", _SHORT, spec.call, self._settings.config, arguments)
+        except MissingSettingError as exc:
+            raise ValueError(f"{spec.token}: {config.missing_setting(exc.setting)}") from None
+        outputs = result.model_dump(mode="json", by_alias=True)
+        secrets = set(outputs) if secret_keys(request.args) else set(spec.secret_outputs)
+        return InvokeResponse(return_value=to_properties(outputs, secrets))
 
     # -- resources --------------------------------------------------------------------------
     async def check(self, request: CheckRequest) -> CheckResponse:

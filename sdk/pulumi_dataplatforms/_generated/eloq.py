@@ -31,7 +31,7 @@ class ClusterSkuArgs:
     module: pulumi.Input[Literal["eloqkv", "eloqdoc"]] = "eloqkv"
     """The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible)."""
     cloud: pulumi.Input[Literal["aws", "gcp"]] = "aws"
-    """The cloud the cluster runs in."""
+    """The cloud: AWS or GCP."""
     name: pulumi.Input[str] | None = None
     """A SKU name, when several SKUs share type, module and cloud."""
 
