@@ -154,3 +154,18 @@ def test_two_explicit_providers_answer_with_their_own_api_keys(
     message = str(failed.value)
     assert "Eloq API error 401" in message and "skus-by-args" in message, message[-3000:]
     assert "not-an-eloq-key" not in message
+
+
+def test_a_bad_argument_fails_the_program_naming_it_before_any_request(
+    tmp_path: Path, emulator: EmulatorProcess, plugin: Path, timings: Timings
+) -> None:
+    call = {"fn::invoke": {"function": GET_SKUS.token, "arguments": {"type": "large"}, "return": "skus"}}
+    stack = yaml_stack(tmp_path, {"name": "bad-call", "runtime": "yaml", "variables": {"skus": call}})
+    stack.configure(*package_config(emulator.env()))
+    emulator.admin.reset_counts()
+    with pytest.raises(auto.CommandError) as failed:
+        timings("preview", stack.preview)
+    message = str(failed.value)
+    assert "type" in message and "Use 'serverless' or 'dedicated'" in message, message[-3000:]
+    routes: dict[str, int] = emulator.admin.request_counts()["routes"]
+    assert not any("skus-by-args" in route and n for route, n in routes.items())

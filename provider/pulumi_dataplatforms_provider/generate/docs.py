@@ -274,6 +274,14 @@ def _function_links(functions: Sequence[PublicFunction], platform: str) -> str:
     return " · functions " + ", ".join(links) if links else ""
 
 
+def _function_token(function: PublicFunction) -> str:
+    """The token of the package function answering the same look-up (native plugin), or nothing."""
+    from .native_functions import native_function
+
+    spec = native_function(function)
+    return f"`{spec.token}`" if spec else ""
+
+
 def _index(package_schema: dict[str, Any], functions: Sequence[PublicFunction]) -> str:
     resources: dict[str, Any] = package_schema["resources"]
     parts = [
@@ -285,7 +293,9 @@ def _index(package_schema: dict[str, Any], functions: Sequence[PublicFunction]) 
     if functions:
         parts.append(
             "A platform's functions (`pulumi_dataplatforms.<platform>.<function>`, listed after its resources) are "
-            "helpers a Python program calls itself; they read the platform's config keys in the program's process."
+            "helpers a Python program calls itself; they read the platform's config keys in the program's process. "
+            "Those with a function token are also functions of the package's schema, which the native provider "
+            "plugin answers with its provider's settings (in Pulumi YAML, `fn::invoke`; see the function's page)."
         )
     for platform in PLATFORMS:
         tokens = [token for token in resources if token.split(":")[1] == platform.name]
@@ -303,8 +313,15 @@ def _index(package_schema: dict[str, Any], functions: Sequence[PublicFunction]) 
         native = [f"`dataplatforms:{s.provider_property}`" for s in platform.settings]
         config = f"Config keys: {', '.join(keys)} (native plugin: {', '.join(native)})." if keys else ""
         parts += [f"## {platform.display_name}", table(["Kind", "Python", "Description"], rows)]
-        calls = [[f"[{f.name}]({f.page})", f"`{f.call()}`", f.summary] for f in functions if f.module == platform.name]
-        parts += [table(["Function", "Python", "Description"], calls)] if calls else []
+        calls = [
+            [f"[{f.name}]({f.page})", f"`{f.call()}`", _function_token(f), f.summary]
+            for f in functions
+            if f.module == platform.name
+        ]
+        if platform.functions:
+            parts += [table(["Function", "Python", "Function token (native plugin)", "Description"], calls)]
+        elif calls:
+            parts += [table(["Function", "Python", "Description"], [[c[0], c[1], c[3]] for c in calls])]
         parts += [config] if config else []
     return HEADER + "\n\n".join(parts) + "\n"
 

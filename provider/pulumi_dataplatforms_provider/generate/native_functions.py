@@ -104,8 +104,8 @@ def invoke_section(spec: FunctionSpec, package_schema: dict[str, Any]) -> str:
     return "\n\n".join(
         [
             "## Pulumi YAML and other languages",
-            f"The native provider plugin (`pulumi-resource-dataplatforms`) answers the same look-up as the Pulumi "
-            f"function `{spec.token}`, which a program in any language calls through its Pulumi SDK's invoke. The "
+            f"The native provider plugin (`pulumi-resource-dataplatforms`) answers the same look-up as the function "
+            f"`{spec.token}` of the package's schema, which a Pulumi program calls through the engine's Invoke. The "
             f"plugin runs it with the settings of the provider that serves it: the default provider's stack config "
             f"({keys}, each falling back to its environment variable), or the explicit provider given as the "
             "`provider` option. The plugin checks the arguments before any request: one that is not among the values "
