@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,16 +26,17 @@ from pulumi_dataplatforms_provider.generate.native_functions import check_agreem
 from pulumi_dataplatforms_provider.native import config
 from pulumi_dataplatforms_provider.native.provider import DataPlatformsProvider
 from pulumi_dataplatforms_provider.native.values import UNKNOWN, plain_map
+from scripts.cli_stack import package_config
 
 SCHEMA: dict[str, Any] = json.loads((Path(__file__).resolve().parent.parent / "schema.json").read_text())
-ELOQ_VARIABLES = ("ELOQ_API_KEY", "ELOQ_BASE_URL")
+PLATFORM_VARIABLES = ("ELOQ_", "ARDENT_", "CSPARK_", "AEROSTACK_")
 
 
 @pytest.fixture(autouse=True)
-def no_eloq_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_platform_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings come from the provider's configuration alone, as the engine gives them."""
-    for name in ELOQ_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    for name in [n for n in os.environ if n.startswith(PLATFORM_VARIABLES)]:
+        monkeypatch.delenv(name)
 
 
 def provider_for(settings: dict[str, str]) -> DataPlatformsProvider:
@@ -45,8 +47,9 @@ def provider_for(settings: dict[str, str]) -> DataPlatformsProvider:
 
 
 def emulator_settings(emulator: EmulatorProcess) -> dict[str, str]:
-    env = emulator.env()
-    return {"eloq:apiKey": env["ELOQ_API_KEY"], "eloq:baseUrl": env["ELOQ_BASE_URL"]}
+    """Every platform's settings for the emulator, as a provider configured with them holds them."""
+    plain, secret = package_config(emulator.env())
+    return config.settings_values({key.removeprefix("dataplatforms:"): v for key, v in {**plain, **secret}.items()})
 
 
 def invoke(provider: DataPlatformsProvider, token: str, args: dict[str, PropertyValue]) -> InvokeResponse:
