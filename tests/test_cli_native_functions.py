@@ -100,7 +100,7 @@ def listed(emulator: EmulatorProcess, sku_type: str, module: str, cloud: str) ->
     env = emulator.env()
     client = EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"])
     try:
-        return [sku.model_dump(mode="json") for sku in client.list_skus(sku_type, module, cloud)]
+        return [sku.model_dump(mode="json", by_alias=True) for sku in client.list_skus(sku_type, module, cloud)]
     finally:
         client.close()
 
@@ -119,8 +119,8 @@ def test_the_documented_get_skus_example_runs_and_exports_what_the_emulator_hold
     created = timings("up", stack.up)
     values = {name: output.value for name, output in created.outputs.items()}
     dedicated_doc_aws = listed(emulator, "dedicated", "eloqdoc", "aws")
-    assert values["skuName"] == dedicated_doc_aws[0]["sku_name"]
-    assert values["clusterSkuId"] == dedicated_doc_aws[0]["sku_id"]
+    assert values["skuName"] == dedicated_doc_aws[0]["skuName"]
+    assert values["clusterSkuId"] == dedicated_doc_aws[0]["skuId"]
     assert values["defaultSkus"] == listed(emulator, "serverless", "eloqkv", "aws")
     assert values["gcpDocSkus"] == listed(emulator, "dedicated", "eloqdoc", "gcp")
     assert values["defaultSkus"] != values["gcpDocSkus"]

@@ -395,4 +395,4 @@ def test_get_skus_documents_the_sku_model() -> None:
 
     text = page_text("eloq.get_skus")
     assert "`list[Sku]`" in section(text, "Returns")
-    assert [code(row[0]) for row in table(subsection(text, "Sku"))] == list(Sku.model_fields)
+    assert [code(row[0].split(" (JSON ")[0]) for row in table(subsection(text, "Sku"))] == list(Sku.model_fields)

@@ -62,7 +62,7 @@ def skus_held(emulator: EmulatorProcess, query: SkuQuery) -> list[dict[str, Any]
     client = EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"])
     try:
         skus = client.list_skus(query.type.value, query.module.value, query.cloud.value)
-        return [sku.model_dump(mode="json") for sku in skus]
+        return [sku.model_dump(mode="json", by_alias=True) for sku in skus]
     finally:
         client.close()
 

@@ -7,7 +7,8 @@ import binascii
 from enum import Enum
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 T = TypeVar("T")
 
@@ -114,23 +115,28 @@ class ClusterDescription(BaseModel):
 
 
 class Sku(BaseModel):
-    """A SKU of the caller's plan, as `skus-by-args` lists it."""
+    """A SKU of the caller's plan, as `skus-by-args` lists it.
 
-    sku_id: int
-    sku_name: str
-    sku_type: str
-    module_type: str
-    version: str
-    cloud_provider: str
-    tx_cpu_limit: float
-    tx_memory_mi_limit: float
-    tx_ev_gi_limit: float
-    tx_pv_gi_limit: float
-    log_cpu_limit: float
-    log_memory_mi_limit: float
-    log_pv_gi_limit: float
-    tx_replica: int
-    log_replica: int
+    Parsed from Eloq's snake_case fields; published (schema, Invoke results) under camelCase names.
+    """
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True)
+
+    sku_id: int = Field(description="The SKU's id: a cluster's `skuId`.")
+    sku_name: str = Field(description="The SKU's name.")
+    sku_type: str = Field(description="Its capacity: `serverless`, `dedicated` or `unspecified`.")
+    module_type: str = Field(description="Its engine: `EloqKV`, `EloqDoc` or `EloqSQL`.")
+    version: str = Field(description="The engine version it runs.")
+    cloud_provider: str = Field(description="Its cloud: `AWS` or `GCP`.")
+    tx_cpu_limit: float = Field(description="CPU cores of the transaction service.")
+    tx_memory_mi_limit: float = Field(description="Memory of the transaction service, in MiB.")
+    tx_ev_gi_limit: float = Field(description="Ephemeral volume of the transaction service, in GiB.")
+    tx_pv_gi_limit: float = Field(description="Persistent volume of the transaction service, in GiB.")
+    log_cpu_limit: float = Field(description="CPU cores of the log service.")
+    log_memory_mi_limit: float = Field(description="Memory of the log service, in MiB.")
+    log_pv_gi_limit: float = Field(description="Persistent volume of the log service, in GiB.")
+    tx_replica: int = Field(description="Replicas of the transaction service.")
+    log_replica: int = Field(description="Replicas of the log service.")
 
 
 def _b64(value: str, field: str) -> str:

@@ -65,7 +65,7 @@ def get_skus(settings: Mapping[str, str], query: SkuQuery) -> SkuList:
 GET_SKUS = FunctionSpec(
     token="dataplatforms:eloq:getSkus",
     description=(
-        "The SKUs of the caller's plan that match. A SKU's `sku_id` can be given to a cluster as `skuId`; "
+        "The SKUs of the caller's plan that match. A SKU's `skuId` can be given to a cluster as `skuId`; "
         "a cluster's `sku` selector looks one up itself when the cluster is created."
     ),
     inputs=SkuQuery,
@@ -86,9 +86,9 @@ resources:
     type: dataplatforms:eloq:Cluster
     properties:
       region: us-west-1
-      skuId: ${dedicatedSkus[0].sku_id}
+      skuId: ${dedicatedSkus[0].skuId}
 outputs:
-  skuName: ${dedicatedSkus[0].sku_name}
+  skuName: ${dedicatedSkus[0].skuName}
   clusterSkuId: ${docs.resolvedSkuId}
 """,
     sdk_functions=("get_skus", "get_skus_output"),
