@@ -374,6 +374,31 @@ def test_connector_diff_replaces_every_api_visible_change(
         assert (plan.changes, plan.replaces) == (True, replaces)
 
 
+def test_a_connector_is_read_from_its_id_alone_through_the_list_and_its_import_changes_nothing(
+    connectors: ConnectorProvider, emulator: EmulatorProcess, ardent_client: ArdentClient
+) -> None:
+    made = ardent_client.create_connector("postgresql", DETAILS, "wh")
+    ardent_client.select_paths(made.id, ["public.users"])
+    ardent_client.create_connector("postgresql", DETAILS, "other")
+    emulator.admin.reset_counts()
+    read = connectors.read(made.id, {})
+    listed = {"serviceName": "postgresql", "name": "wh", "selectedPaths": ["public.users"]}
+    assert (read.id, read.inputs) == (made.id, listed)
+    assert read.outs == {**listed, "connectorId": made.id, "status": "created"}
+    assert [e["path"] for e in emulator.admin.request_log()] == [CONNECTORS], "one list request, nothing written"
+
+    program = connector_inputs(connectors, name="wh", selectedPaths=["public.users"], timeouts={"create": "5m"})
+    assert connectors.diff(made.id, dict(read.outs or {}), program).changes is False, "connection details as given"
+    other = connectors.diff(made.id, dict(read.outs or {}), {**program, "selectedPaths": ["public.orders"]})
+    assert (other.changes, other.replaces) == (True, ["selectedPaths"])
+    assert connectors.read(made.id, dict(read.outs or {})).outs == read.outs, "a recorded state is kept as it is"
+    assert connectors.read("conn_missing", {}).id == ""
+
+    emulator.admin.faults(f"^{CONNECTORS}$", method="GET", error_rate=1.0, error_statuses=[404])
+    with pytest.raises(RuntimeError, match="cannot list connectors"):
+        connectors.read(made.id, {})
+
+
 def test_connector_update_changes_only_timeouts_and_sends_nothing(
     connectors: ConnectorProvider, emulator: EmulatorProcess
 ) -> None:

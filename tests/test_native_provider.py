@@ -20,15 +20,18 @@ import pytest
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_emulator.services.eloq.catalog import OTHER_API_KEY
 from pulumi_dataplatforms_provider.aerostack.cache_entry import CacheEntryProvider
+from pulumi_dataplatforms_provider.ardent.client import ArdentClient
 from pulumi_dataplatforms_provider.core import NotFoundError
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from pulumi_dataplatforms_provider.native.trace import TRACE_ENV
 from pulumi_dataplatforms_provider.spark.folder import FolderProvider
+from pulumi_dataplatforms_provider.spark.service import ServiceProvider
 from scripts.cli_stack import CliStack
 from tests.eloq_stacks import clusters
 from tests.handlers import configured
 from tests.native_plugin import plugin_on_path
 from tests.real_cli import PASSPHRASE, assert_no_plaintext_secrets, require_cli, writes
+from tests.test_resource_properties import workbooks
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -344,3 +347,81 @@ def test_import_of_a_spark_folder_and_a_cache_entry_made_out_of_band(
         stack.stack.remove_config(key)
     assert stack.up().ops() == {"shared": "same", "flags": "same"}
     assert emulator.admin.state() == held, "importing wrote nothing to the platforms"
+
+
+IMPORTED_SERVICE_AND_CONNECTOR = """
+import pulumi
+
+cfg = pulumi.Config()
+service = pulumi.CustomResource(
+    "dataplatforms:spark:Service",
+    "quote",
+    {"folder": "pricing", "name": "quote", "file": "models/quote.xlsx", "label": "ours", "versionId": None},
+    opts=pulumi.ResourceOptions(import_=cfg.get("serviceId")),
+)
+connector = pulumi.CustomResource(
+    "dataplatforms:ardent:Connector",
+    "warehouse",
+    {
+        "serviceName": "postgresql",
+        "name": "warehouse",
+        "connectionDetails": {"host": "db.internal", "port": 5432, "password": "conn-pw-0001"},
+        "selectedPaths": ["public.users"],
+        "connectorId": None,
+    },
+    opts=pulumi.ResourceOptions(import_=cfg.get("connectorId")),
+)
+pulumi.export("versionId", service.versionId)
+pulumi.export("connectorId", connector.connectorId)
+"""
+
+
+def test_import_of_a_spark_service_and_an_ardent_connector_made_out_of_band(
+    tmp_path: Path, emulator: EmulatorProcess, trace: Path
+) -> None:
+    """Spark holds the service's workbook, so read hashes it; Ardent's connector list shows no connection details.
+
+    The program declares the workbook file and the connection details; the next `up` changes nothing.
+    """
+    env = emulator.env()
+    stack = native_stack(tmp_path, IMPORTED_SERVICE_AND_CONNECTOR, emulator)
+    workbook = stack.program_dir / "models" / "quote.xlsx"
+    workbook.parent.mkdir()
+    workbook.write_bytes(workbooks().quote_workbook(1000.0))
+    services = configured(ServiceProvider, emulator)
+    services.handler.client().create_folder("pricing")
+    service = services.create(
+        dict(services.check({}, {"folder": "pricing", "name": "quote", "file": str(workbook)}).inputs)
+    )
+    ardent = ArdentClient(env["ARDENT_BASE_URL"], api_key=env["ARDENT_API_KEY"])
+    details = {"host": "db.internal", "port": 5432, "password": "conn-pw-0001"}
+    connector = ardent.create_connector("postgresql", details, "warehouse")
+    ardent.select_paths(connector.id, ["public.users"])
+    stack.configure(
+        {
+            "dataplatforms:sparkBaseUrl": env["CSPARK_BASE_URL"],
+            "dataplatforms:sparkTenant": env["CSPARK_TENANT"],
+            "dataplatforms:ardentBaseUrl": env["ARDENT_BASE_URL"],
+            "native:serviceId": service.id,
+            "native:connectorId": connector.id,
+        },
+        {"dataplatforms:sparkApiKey": env["CSPARK_API_KEY"], "dataplatforms:ardentApiKey": env["ARDENT_API_KEY"]},
+    )
+    held = emulator.admin.state()
+    emulator.admin.reset_counts()
+    imported = stack.up()
+    assert imported.ops() == {"quote": "import", "warehouse": "import"}, imported.text
+    assert imported.outputs["versionId"].value == dict(service.outs or {})["versionId"]
+    assert imported.outputs["connectorId"].value == connector.id
+    assert {read["id"] for read in traced(trace, "Read")} == {service.id, connector.id}
+
+    for key in ("native:serviceId", "native:connectorId"):
+        stack.stack.remove_config(key)
+    after = stack.up()
+    assert after.ops() == {"quote": "same", "warehouse": "same"}, after.text
+    assert writes(emulator) == {}
+    assert emulator.admin.state() == held, "importing wrote nothing to the platforms"
+    assert_no_plaintext_secrets(stack, ["conn-pw-0001"])
+
+    workbook.write_bytes(workbooks().quote_workbook(250.0))
+    assert stack.preview().ops() == {"quote": "update", "warehouse": "same"}, "another workbook would be published"

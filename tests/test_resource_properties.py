@@ -747,11 +747,15 @@ NOT_READ_BACK: dict[str, dict[str, str]] = {
     "dataplatforms:spark:Folder": {"coverImage": "a local path", "coverImageHash": "the hash of that local file"},
     "dataplatforms:spark:Service": {
         "file": "a local path",
-        "fileHash": "the hash of that local file",
         **dict.fromkeys(
             ("versioning", "label", "releaseNotes", "tags", "effectiveStartDate", "effectiveEndDate"),
             "applies to the versions published from now on; read does not take it from a version",
         ),
+    },
+    "dataplatforms:ardent:Connector": {
+        "connectionDetails": "the connector list never shows it",
+        "timeouts": "the program's own",
+        "status": "the create answer's; the list shows the current one",
     },
     "dataplatforms:aerostack:CacheEntry": {
         "ttl": "the cache's get does not return it",

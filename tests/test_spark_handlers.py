@@ -612,6 +612,32 @@ def test_refresh_notices_a_version_published_outside_pulumi(
     assert services.read(created.id, outs).id == ""
 
 
+def test_a_service_read_from_its_id_alone_records_its_workbooks_hash_and_its_import_changes_nothing(
+    services: ServiceProvider, emulator: EmulatorProcess, book: Any
+) -> None:
+    path = book("quote.xlsx")
+    created = services.create(service_inputs(services, name="quote", file=path, label="made elsewhere"))
+    emulator.admin.reset_counts()
+    read = services.read(created.id, {})
+    workbook = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    assert read.inputs == {"folder": FOLDER, "name": "quote", "fileHash": workbook}
+    outs = dict(read.outs or {})
+    assert {k: outs[k] for k in ("versionId", "version", "serviceId")} == {
+        k: dict(created.outs or {})[k] for k in ("versionId", "version", "serviceId")
+    }
+    assert "file" not in outs
+    assert emulator.admin.request_counts()["total"] and not any(
+        e["method"] != "GET" for e in emulator.admin.request_log()
+    ), "reading writes nothing"
+
+    program = service_inputs(services, olds=dict(read.inputs or {}), name="quote", file=str(path), versioning="major")
+    assert services.diff(created.id, outs, program).changes is False, "the program's workbook is the one published"
+    changed = service_inputs(services, name="quote", file=book("other.xlsx", threshold=250.0))
+    plan = services.diff(created.id, outs, changed)
+    assert (plan.changes, plan.replaces) == (True, []), "another workbook publishes a new version"
+    assert services.read(created.id.replace("quote", "absent"), {}).id == ""
+
+
 def _deadline() -> Any:
     from pulumi_dataplatforms_provider.timeouts import Deadline
 

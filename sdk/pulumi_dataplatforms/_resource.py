@@ -138,15 +138,17 @@ class DataPlatformResource(pulumi.dynamic.Resource):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None,
+        secret_inputs: tuple[str, ...] = (),
     ) -> R:
         """The existing resource `id`, read by the provider (its `read`, as `pulumi refresh` runs it): `Cls.get`.
 
-        The engine reads it (ReadResource) and the stack records it as read, never creating or deleting it.
+        The engine reads it (ReadResource) and the stack records it as read, never creating or deleting it;
+        `secret_inputs` (snake_case) are secret outputs, as in `__init__`.
         """
         resource = cls.__new__(cls)
         props: dict[str, Any] = {field.name: None for field in dataclasses.fields(cls._args_type)}
         props.update({name: None for name in cls._output_names})
-        defaults = pulumi.ResourceOptions(additional_secret_outputs=list(cls._secret_outputs))
+        defaults = pulumi.ResourceOptions(additional_secret_outputs=[*cls._secret_outputs, *secret_inputs])
         lookup = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         pulumi.dynamic.Resource.__init__(
             resource, provider, resource_name, props, pulumi.ResourceOptions.merge(defaults, lookup)

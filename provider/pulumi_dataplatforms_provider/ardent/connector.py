@@ -6,6 +6,11 @@ retried: after a lost or failed answer the provider lists connectors and adopts 
 attempt made (matched by the unique name it sent and an id that was not there before).
 `GET /v1/connectors` is not in any official client; where it is absent the create fails
 instead of risking a duplicate. There is no read endpoint: drift cannot be detected.
+
+Read from the id alone (an import, `Connector.get`) finds the connector in that list, which
+shows its service, name and selected paths but never its connection details; a state without
+`connectionDetails` is such a read one, and its diff takes the program's connection details
+(and timeouts) as recorded.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from .models import Connector
 from .provider_base import ArdentHandler
 
 REPLACE_KEYS = ("serviceName", "connectionDetails", "name", "selectedPaths")
+#: Inputs the connector list does not show.
+UNLISTED_KEYS = ("connectionDetails", "timeouts")
 LIST_UNSUPPORTED = (404, 405, 501)
 
 
@@ -82,7 +89,9 @@ class ConnectorOutputs(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(alias_generator=pydantic.alias_generators.to_camel)
 
     connector_id: str = pydantic.Field(description="The server-assigned connector id (also the resource id).")
-    status: str | None = pydantic.Field(None, description="The status the create answer reported, if any.")
+    status: str | None = pydantic.Field(
+        None, description="The status the create answer reported (an imported connector: the list's), if any."
+    )
 
 
 def _unsupported(exc: APIStatusError) -> bool:
@@ -103,7 +112,12 @@ class ConnectorHandler(ArdentHandler):
         return self.checked(inputs, failures, chosen)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
-        """No update endpoint: every API-visible change replaces; `timeouts` updates in place."""
+        """No update endpoint: every API-visible change replaces; `timeouts` updates in place.
+
+        A state read from its id alone (no `connectionDetails`) takes the program's `UNLISTED_KEYS` as recorded.
+        """
+        if not olds.get("connectionDetails"):
+            olds = {**olds, **{k: news.get(k) for k in UNLISTED_KEYS}}
         changed = changed_inputs(olds, news, ConnectorInputs)
         return DiffResult(changes=bool(changed), replaces=[k for k in changed if k in REPLACE_KEYS])
 
@@ -174,8 +188,33 @@ class ConnectorHandler(ArdentHandler):
         ).value
 
     def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
-        """No read endpoint: the recorded state is returned unchanged (drift cannot be detected)."""
-        return ReadResult(id_, props)
+        """No read endpoint: the recorded state is returned unchanged (drift cannot be detected).
+
+        With nothing recorded (an import), the connector is looked up by id in the connector list;
+        not there empties the id, and a server that cannot list connectors cannot import one.
+        """
+        if props.get("connectorId"):
+            return ReadResult(id_, props)
+        try:
+            listed = self.client().list_connectors()
+        except APIStatusError as exc:
+            if _unsupported(exc):
+                raise RuntimeError(
+                    f"ardent connector {id_}: this server cannot list connectors, so the connector cannot be read "
+                    "from its id"
+                ) from exc
+            raise
+        found = next((c for c in listed if c.id == id_), None)
+        if found is None:
+            return ReadResult("", {})
+        paths = (found.model_extra or {}).get("selected_paths")
+        inputs = {
+            k: v
+            for k, v in {"serviceName": found.service_name, "name": found.name, "selectedPaths": paths or None}.items()
+            if v is not None
+        }
+        outs = output_values(ConnectorOutputs, connector_id=found.id, status=found.status)
+        return ReadResult(id_, {**inputs, **outs}, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> UpdateResult:
         """Only `timeouts` changes in place."""
@@ -197,7 +236,8 @@ SPEC = ResourceSpec(
     description=(
         "An Ardent connector (the newer API): create, discover, select paths and index as one create. "
         "Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. "
-        "Drift cannot be detected."
+        "Drift cannot be detected; importing by id reads the service, name and selected paths from the "
+        "connector list, never the connection details."
     ),
     inputs=ConnectorInputs,
     outputs=ConnectorOutputs,
@@ -222,6 +262,7 @@ SPEC = ResourceSpec(
     secret_inputs=("connectionDetails",),
     drift_detection=False,
     always_present=("name",),
+    readable_by_id=True,
     sdk_args_description="The arguments of an Ardent connector; every change replaces it.",
     sdk_echoed_inputs=("name", "connectionDetails"),
 )

@@ -49,12 +49,19 @@ ADOPTION: dict[str, str] = {
     "spark/Service": (
         "Declare the service with its `folder`, the existing service's `name` and `adoptExisting: true` (Python "
         "`adopt_existing=True`). The first `pulumi up` publishes the declared workbook onto it as a new version; "
-        "its earlier versions stay. Without `adoptExisting`, create fails with a `SERVICE_ALREADY_EXISTS` error."
+        "its earlier versions stay. Without `adoptExisting`, create fails with a `SERVICE_ALREADY_EXISTS` error. "
+        "On the native plugin, importing by id (`<folder>/<name>`) records the latest version and the hash of its "
+        "workbook; the program declares `file`, and when it is that workbook the next `pulumi up` changes nothing. "
+        "The program's `versioning`, label, notes, tags and dates are taken as recorded and apply from the next "
+        "publish."
     ),
     "ardent/Connector": (
         "Not available. Ardent assigns a connector's id when it creates it, and there is no way to tell this "
         "resource to use an existing one: every create makes a new connector, even when one with the same "
-        "`name` exists. To bring a connector under Pulumi, declare it and delete the old one in Ardent."
+        "`name` exists. To bring a connector under Pulumi, declare it and delete the old one in Ardent. On the "
+        "native plugin, a connector can be imported by its id where the server lists connectors "
+        "(`GET /v1/connectors`): its service, name and selected paths are read; the program declares its "
+        "connection details, which cannot be read back and are taken as recorded."
     ),
     "ardent/Job": (
         "Not available. Creating the resource creates a new Ardent job and runs its `message` once; an existing "

@@ -408,13 +408,15 @@ class _Module:
             f"{INDENT}opts: Options for the resource."
         )
         module, cls = resource.provider.__module__, resource.provider.__qualname__
+        secret_inputs = [f'"{snake(key)}"' for key in resource.secret_inputs]
+        secrets = f", ({', '.join(secret_inputs)}{',' if len(secret_inputs) == 1 else ''})" if secret_inputs else ""
         return [
             "",
             f"{INDENT}@staticmethod",
             f"{INDENT}def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> {name}:",
             *docstring(text, INDENT * 2, hanging=INDENT),
             f'{INDENT * 2}platform = provider("{module}", "{cls}")',
-            f"{INDENT * 2}return {name}._read(platform, resource_name, id, opts)",
+            f"{INDENT * 2}return {name}._read(platform, resource_name, id, opts{secrets})",
         ]
 
 

@@ -4,6 +4,12 @@ Identity is folder + name (both replace); the resource id is `<folder>/<name>`. 
 SHA-256 (`fileHash`, computed by check) is an input, so a changed workbook publishes a new
 version of the same service in place. Create = upload → poll compilation → publish, and is
 transactional: a failed compile or publish leaves no service behind.
+
+Read from the id alone (an import, `Service.get`) records what Spark knows: folder, name, the
+latest version and the hash of its workbook. The workbook's path and the settings of later
+versions are the program's alone (`LOCAL_KEYS`); a state without `file` is such a read one, and
+its diff takes the program's values of them as recorded, so importing a service whose latest
+version is the program's workbook changes nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +37,18 @@ from .provider_base import NAME_FIX, NAME_PATTERN, SparkHandler, file_sha256
 
 REPLACE_KEYS = ("folder", "name")
 PUBLISH_KEYS = ("fileHash",)
+#: Inputs Spark does not hold: the workbook's local path and what applies to versions published later.
+LOCAL_KEYS = (
+    "file",
+    "versioning",
+    "label",
+    "releaseNotes",
+    "tags",
+    "effectiveStartDate",
+    "effectiveEndDate",
+    "adoptExisting",
+    "timeouts",
+)
 
 
 class ServiceTimeouts(OperationTimeouts):
@@ -161,6 +179,10 @@ class ServiceHandler(SparkHandler):
         return self.checked(inputs, failures, chosen)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any], engine: Engine) -> DiffResult:
+        """Folder and name replace; the workbook's hash publishes; a state read from its id alone (no `file`)
+        takes the program's `LOCAL_KEYS` as recorded."""
+        if not olds.get("file"):
+            olds = {**olds, **{k: news.get(k) for k in LOCAL_KEYS}}
         changed = changed_inputs(olds, news, ServiceInputs)
         replaces = [k for k in changed if k in REPLACE_KEYS]
         return DiffResult(
@@ -302,8 +324,9 @@ class ServiceHandler(SparkHandler):
     def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
         """Latest version from Spark; a service deleted behind Pulumi's back empties the id.
 
-        When someone published another version, the workbook is downloaded and hashed, so the
-        next `pulumi up` sees the difference and publishes the program's workbook again.
+        When someone published another version, or nothing is recorded (a read from the id alone),
+        the latest workbook is downloaded and hashed: the next `pulumi up` publishes the program's
+        workbook when it differs.
         """
         folder, name = (str(props["folder"]), str(props["name"])) if props.get("name") else id_.split("/", 1)
         client = self.client()
@@ -312,8 +335,10 @@ class ServiceHandler(SparkHandler):
         except NotFoundError:
             return ReadResult("", {})
         inputs = {"folder": folder, "name": name, **user_inputs(props, ServiceInputs)}
-        if props.get("versionId") is not None and outs["versionId"] != props["versionId"]:
+        republished = props.get("versionId") is not None and outs["versionId"] != props["versionId"]
+        if republished:
             pulumi.log.info(f"spark service {folder}/{name}: version {outs['version']} was published outside Pulumi")
+        if republished or not props.get("fileHash"):
             inputs["fileHash"] = hashlib.sha256(client.download(folder, name, outs["versionId"])).hexdigest()
         return ReadResult(id_, {**inputs, **outs}, inputs)
 

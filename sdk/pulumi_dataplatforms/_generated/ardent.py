@@ -925,7 +925,8 @@ class ConnectorArgs:
 
 class Connector(DataPlatformResource, module="ardent", name="Connector"):
     """An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change replaces
-    it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected.
+    it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected;
+    importing by id reads the service, name and selected paths from the connector list, never the connection details.
 
     Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
     """
@@ -944,7 +945,7 @@ class Connector(DataPlatformResource, module="ardent", name="Connector"):
     connector_id: pulumi.Output[str]
     """The server-assigned connector id (also the resource id)."""
     status: pulumi.Output[str | None]
-    """The status the create answer reported, if any."""
+    """The status the create answer reported (an imported connector: the list's), if any."""
 
     @overload
     def __init__(self, resource_name: str, args: ConnectorArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
@@ -982,6 +983,19 @@ class Connector(DataPlatformResource, module="ardent", name="Connector"):
         platform = provider("pulumi_dataplatforms_provider.ardent.connector", "ConnectorProvider")
         secret_inputs = ("connection_details",)
         super().__init__(platform, resource_name, resource_args, opts, inputs, secret_inputs)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Connector:
+        """The existing Connector `id`, read as `pulumi refresh` reads it; the stack does not create, update or delete
+        it.
+
+        Args:
+            resource_name: The name of the looked-up resource, unique in the stack.
+            id: The id of the Connector to read (the `id` of a Connector resource).
+            opts: Options for the resource.
+        """
+        platform = provider("pulumi_dataplatforms_provider.ardent.connector", "ConnectorProvider")
+        return Connector._read(platform, resource_name, id, opts, ("connection_details",))
 
 
 @dataclass(kw_only=True)
