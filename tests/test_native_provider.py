@@ -156,10 +156,10 @@ def test_custom_timeouts_bound_the_handler(tmp_path: Path, emulator: EmulatorPro
     # The handler's clean-up waits for the cluster to finish provisioning before deleting it.
     emulator.admin.delays(provision_seconds=10.0)
     stack = native_stack(tmp_path, CLUSTER, emulator)
-    stack.configure({"native:createTimeout": "3s"})
-    with pytest.raises(Exception, match=r"eloq cluster native-cache: still \w+ after 3s"):
+    stack.configure({"native:createTimeout": "1s"})
+    with pytest.raises(Exception, match=r"eloq cluster native-cache: still \w+ after 1s"):
         stack.up()
-    assert traced(trace, "Create")[0]["timeout"] == 3.0
+    assert traced(trace, "Create")[0]["timeout"] == 1.0
     assert clusters(emulator) == {}, "the create that timed out removed its half-made cluster"
 
 
