@@ -77,12 +77,21 @@ def stable_value(engine: Engine, key: str, render: Callable[[str], str]) -> str:
     value `key` has on this URN's resources in the checkpoint: a replacement (an input change,
     or `pulumi up --replace`, whose `check` has no old inputs either) gets a new value while the
     resource it replaces still exists. Without a readable checkpoint the hex is random.
+
+    Without the organization (the native plugin's requests do not carry it), the stack is named by
+    the URN's stack name alone, which the CLI resolves against the project of its working
+    directory: the host runs in the program's directory (`PULUMI_PROJECT`, where set, must be the
+    URN's project).
     """
     urn, organization = engine.urn, engine.organization
     parts = urn.split("::", 3) if isinstance(urn, str) and urn.startswith("urn:pulumi:") else []
     state = None
-    if len(parts) == 4 and isinstance(organization, str) and organization:
-        state = stack_state(f"{organization}/{parts[1]}/{parts[0].removeprefix('urn:pulumi:')}")
+    if len(parts) == 4:
+        stack, project = parts[0].removeprefix("urn:pulumi:"), parts[1]
+        if isinstance(organization, str) and organization:
+            state = stack_state(f"{organization}/{project}/{stack}")
+        elif os.environ.get("PULUMI_PROJECT", project) == project:
+            state = stack_state(stack)
     if state is None or not state["deployment"].get("secrets_providers"):
         return render(secrets.token_hex(32))
     deployment = state["deployment"]
