@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= quickstart
 
-.PHONY: install pulumi up down test lint schema schema-check bench emulator clean mutation
+.PHONY: install pulumi up down test lint schema schema-check sdks bench emulator clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,13 @@ install: .stamp-install
 # Its path goes to .pulumi/cli-path; without one, `make up` fails saying how to get one, and the
 # real-CLI tests skip (under CI=true they fail). Then the YAML language host, next to it in
 # .pulumi/bin (scripts/pulumi-yaml.sh); without one the CLI still works, and the YAML program tests
-# fail where a Go toolchain could have built it.
+# fail where a Go toolchain could have built it. Last, the codegen-only language host that
+# `pulumi package gen-sdk` uses for Python and Node.js (`make sdks`), into .pulumi/codegen
+# (scripts/codegen-host.sh).
 pulumi:
 	@scripts/pulumi.sh || echo "pulumi: none could be had; make up needs one, the real-CLI tests skip"
 	@scripts/pulumi-yaml.sh || echo "pulumi-language-yaml: none could be had; the YAML program tests fail where Go is (skip elsewhere)"
+	@scripts/codegen-host.sh || echo "codegen host: none could be built; make sdks and tests/test_gen_sdk.py need it"
 
 up: install pulumi
 	scripts/emulator.sh start
@@ -40,13 +43,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/mypy --strict scripts/cli_stack.py
+	$(BIN)/mypy --strict scripts/cli_stack.py scripts/gen_sdks.py
 
 schema: install
 	$(BIN)/python -m pulumi_dataplatforms_provider.generate
 
 schema-check: install
 	$(BIN)/python -m pulumi_dataplatforms_provider.generate --check
+
+# The SDKs of schema.json (sdks/python, sdks/nodejs), with the real `pulumi package gen-sdk`.
+sdks: install pulumi
+	$(BIN)/python -m scripts.gen_sdks
 
 bench: install pulumi
 	$(BIN)/python -m benchmarks
@@ -61,4 +68,4 @@ mutation: install
 
 clean:
 	scripts/emulator.sh stop 2>/dev/null || true
-	rm -rf .dataplatforms .pulumi/cli-path .pulumi/bin .stamp-install .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .dataplatforms .node .pulumi/cli-path .pulumi/bin .pulumi/codegen .stamp-install .pytest_cache .mypy_cache .ruff_cache

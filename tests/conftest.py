@@ -22,6 +22,8 @@ CI_ALLOWED_SKIP_REASONS: frozenset[str] = frozenset(
         "no Pulumi CLI: none on PATH, no installer reachable and no Go toolchain to build one",
         # tests/real_cli.py `require_yaml_host()`: no YAML language host can be had or built here.
         "no pulumi-language-yaml: none beside the Pulumi CLI or on PATH, and no Go toolchain to build one",
+        # tests/real_cli.py `require_codegen_host()`: no codegen language host can be built here.
+        "no codegen language host in .pulumi/codegen and no Go toolchain to build one",
     }
 )
 

@@ -62,6 +62,29 @@ def require_yaml_host() -> Path:
     pytest.skip(NO_YAML_HOST)
 
 
+CODEGEN_HOSTS = REPO / ".pulumi" / "codegen"
+NO_CODEGEN_HOST = "no codegen language host in .pulumi/codegen and no Go toolchain to build one"
+
+
+def require_codegen_host() -> Path:
+    """The CLI plus the codegen-only language hosts `pulumi package gen-sdk` needs here, or skip / fail
+    as `require_cli` does.
+
+    `make pulumi` builds them into .pulumi/codegen (scripts/codegen-host.sh); they stand in for the
+    official pulumi-language-python and pulumi-language-nodejs, which cannot be had here.
+    """
+    cli = require_cli()
+    hosts = [CODEGEN_HOSTS / f"pulumi-language-{language}" for language in ("python", "nodejs")]
+    if all(host.is_file() and os.access(host, os.X_OK) for host in hosts):
+        return cli
+    if shutil.which("go") is not None:
+        pytest.fail(
+            f"a Go toolchain is here but no codegen language host in {CODEGEN_HOSTS}: run `make pulumi` "
+            "(scripts/codegen-host.sh; its build log is .pulumi/codegen/build/build.log)"
+        )
+    pytest.skip(NO_CODEGEN_HOST)
+
+
 def example_stack(
     tmp_path: Path,
     example: str,

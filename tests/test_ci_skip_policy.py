@@ -122,3 +122,19 @@ def test_the_yaml_host_beside_the_cli_is_found(bare_cli: Path, monkeypatch: pyte
     host.write_text("#!/bin/sh\n")
     host.chmod(0o755)
     assert real_cli.require_yaml_host() == host
+
+
+def test_the_codegen_host_skip_reason_is_allowed(bare_cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`require_codegen_host()` with no codegen host in .pulumi/codegen and no Go to build one skips allowably."""
+    monkeypatch.setattr(real_cli, "CODEGEN_HOSTS", bare_cli.parent)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        real_cli.require_codegen_host()
+    assert skipped.value.msg in CI_ALLOWED_SKIP_REASONS
+
+
+def test_without_a_codegen_host_where_go_is_the_test_fails(bare_cli: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(real_cli, "CODEGEN_HOSTS", bare_cli.parent)
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/go" if name == "go" else None)
+    with pytest.raises(pytest.fail.Exception, match=r"no codegen language host in .*make pulumi"):
+        real_cli.require_codegen_host()

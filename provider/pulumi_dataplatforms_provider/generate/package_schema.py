@@ -20,6 +20,9 @@ from .shortcodes import with_example
 
 PACKAGE = "dataplatforms"
 VERSION = "0.1.0"
+#: The package names of the SDKs generated from the schema (sdks/python, sdks/nodejs).
+PYTHON_PACKAGE = "pulumi_dataplatforms_native"
+NODEJS_PACKAGE = "@dataplatforms/pulumi"
 
 
 class _TypeCollector:
@@ -173,7 +176,16 @@ def build_schema() -> dict[str, Any]:
         "types": dict(sorted(types.types.items())),
         "resources": resources,
         "functions": functions,
-        "language": {"python": {"packageName": "pulumi_dataplatforms"}},
+        # The SDKs `pulumi package gen-sdk` generates from this schema (`make sdks`, sdks/): their
+        # package names differ from the hand-written dynamic-provider SDK's (`pulumi_dataplatforms`).
+        "language": {
+            "nodejs": {"packageName": NODEJS_PACKAGE, "respectSchemaVersion": True},
+            "python": {
+                "packageName": PYTHON_PACKAGE,
+                "respectSchemaVersion": True,
+                "pyproject": {"enabled": True},
+            },
+        },
     }
 
 
