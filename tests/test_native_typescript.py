@@ -156,6 +156,9 @@ class InlineProgram:
             ["node", str(node_work / "node_modules" / "typescript" / "bin" / "tsc"), "-p", "tsconfig.inline.json"],
             self.work,
         )
+        # What the Node.js language host runs of a CommonJS project: its module export, if a function.
+        exported = "process.exit(require('./bin/index.js') instanceof Function ? 0 : 1)"
+        assert subprocess.run(["node", "-e", exported], cwd=self.work).returncode == 0, "index.ts exports no function"
         self.stack = CliStack(self.work, tmp_path / "state", passphrase=PASSPHRASE)
         assert self.stack.runtime == "nodejs"
         plain, secret = package_config(emulator.env())

@@ -8,7 +8,8 @@
 // PATH (CLI, plugin) come from the environment. Prints one JSON line at the end: the operation of
 // each of the program's resources by logical name, the change summary and the stack outputs.
 import { LocalWorkspace, EngineEvent, OutputMap } from "@pulumi/pulumi/automation";
-import program from "./index";
+// The example's module export, the function a `runtime: nodejs` project's `pulumi up` calls.
+import program = require("./index");
 
 interface Outcome {
     ops: Record<string, string>;
