@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,9 +24,13 @@ import pytest
 import yaml
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
+from pulumi_dataplatforms_provider.ardent.client import ArdentClient
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
+from pulumi_dataplatforms_provider.spark.service import ServiceProvider
 from scripts.cli_stack import DEFAULT_PASSPHRASE, CliStack, package_config
+from tests.cli_support import AerostackApi
 from tests.eloq_stacks import clusters
+from tests.handlers import configured
 from tests.inventory import KINDS, held
 from tests.native_plugin import plugin_on_path
 from tests.real_cli import (
@@ -38,6 +43,7 @@ from tests.real_cli import (
     secret_values,
     writes,
 )
+from tests.test_resource_properties import workbooks
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -51,6 +57,9 @@ DECLARED = {
 #: What the emulator holds after `up` with the default `prefix` (tests/inventory.py kinds).
 NOTHING: dict[str, list[str]] = {kind: [] for kind in KINDS}
 HELD = {**NOTHING, "clusters": ["yaml-cache"], "folders": ["yaml-models"], "cache": ["yaml:settings"]}
+CONNECTION_PASSWORD = "conn-pw-0001"
+#: The key marking a secret in a checkpoint (`{SECRET_SIG: <secret signature>, "ciphertext": ...}`).
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
 PLATFORM_VARIABLES = ("ELOQ_", "ARDENT_", "CSPARK_", "AEROSTACK_")
 
 
@@ -218,3 +227,127 @@ def test_pulumi_import_generates_the_yaml_of_a_cluster_made_out_of_band_and_the_
     stack.pulumi("state", "unprotect", "--all", "--yes", "--stack", stack.stack_name)
     timings("destroy", stack.destroy)
     assert clusters(emulator) == {}
+
+
+def made_out_of_band(emulator: EmulatorProcess, workbook: Path) -> dict[str, tuple[str, str]]:
+    """A cluster, a Spark folder and service, an Ardent connector and a cache entry, made with the
+    platforms' clients; logical name -> (type, import id)."""
+    env = emulator.env()
+    eloq = EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"])
+    eloq.create_cluster("legacy", "us-west-1", 101)
+    org_id, project_id = eloq.project_ids()
+    services = configured(ServiceProvider, emulator)
+    folder = services.handler.client().create_folder(
+        "pricing", description="Made elsewhere", category="Finance", start_date="2026-02-01", launch_date="2027-02-01"
+    )
+    workbook.write_bytes(workbooks().quote_workbook(1000.0))
+    service = services.create(
+        dict(services.check({}, {"folder": "pricing", "name": "quote", "file": str(workbook)}).inputs)
+    )
+    ardent = ArdentClient(env["ARDENT_BASE_URL"], api_key=env["ARDENT_API_KEY"])
+    details = {"host": "db.internal", "port": 5432, "password": CONNECTION_PASSWORD}
+    connector = ardent.create_connector("postgresql", details, "warehouse")
+    ardent.select_paths(connector.id, ["public.users"])
+    AerostackApi(emulator).cache_set("flags", {"beta": True, "limit": 3})
+    return {
+        "legacy": ("dataplatforms:eloq:Cluster", f"{org_id}/{project_id}/legacy"),
+        "pricing": ("dataplatforms:spark:Folder", folder.id),
+        "quote": ("dataplatforms:spark:Service", service.id),
+        "warehouse": ("dataplatforms:ardent:Connector", connector.id),
+        "flags": ("dataplatforms:aerostack:CacheEntry", "flags"),
+    }
+
+
+def test_bulk_pulumi_import_of_five_resources_made_out_of_band(
+    tmp_path: Path, emulator: EmulatorProcess, plugin: Path, timings: Timings
+) -> None:
+    """`pulumi import --file` in a YAML project: the generated declarations, completed with what read
+    cannot recover (the workbook path, the connection details), make the next `up` change nothing."""
+    program = tmp_path / "program"
+    (program / "models").mkdir(parents=True)
+    made = made_out_of_band(emulator, program / "models" / "quote.xlsx")
+    (cluster,) = emulator.admin.state()["eloq"]["clusters"]
+    project: dict[str, Any] = {
+        "name": "imported",
+        "runtime": "yaml",
+        "config": {"warehousePassword": {"type": "string", "secret": True}},
+        "resources": {},
+    }
+    (program / "Pulumi.yaml").write_text(yaml.safe_dump(project))
+    stack = CliStack(program, tmp_path / "state", passphrase=PASSPHRASE)
+    plain, secret = package_config(emulator.env())
+    stack.configure(plain, {**secret, "imported:warehousePassword": CONNECTION_PASSWORD})
+    timings("empty up", stack.up)
+    held_before = emulator.admin.state()
+
+    listing = [{"type": kind, "name": name, "id": id_} for name, (kind, id_) in made.items()]
+    (tmp_path / "resources.json").write_text(json.dumps({"resources": listing}))
+    generated = tmp_path / "imported.yaml"
+    imported = timings(
+        "import",
+        lambda: stack.pulumi(
+            "import", "--file", str(tmp_path / "resources.json"), "--generate-code",
+            "--yes", "--stack", stack.stack_name, "--out", str(generated),
+        ),
+    )  # fmt: skip
+    assert emulator.admin.state() == held_before, "importing wrote nothing to the platforms"
+    assert {name: (res["type"], res["id"]) for name, res in resources(stack).items()} == made
+    declared = yaml.safe_load(generated.read_text())["resources"]
+    assert {name: (d["type"], d["options"]) for name, d in declared.items()} == {
+        name: (kind, {"protect": True}) for name, (kind, _) in made.items()
+    }
+    assert {name: d["properties"] for name, d in declared.items()} == {
+        "legacy": {"name": "legacy", "region": "us-west-1", "skuId": 101, "zone": "us-west-1a"},
+        "pricing": {
+            "name": "pricing",
+            "description": "Made elsewhere",
+            "category": "Finance",
+            "startDate": date(2026, 2, 1),  # written unquoted: 2026-02-01
+            "launchDate": date(2027, 2, 1),
+        },
+        # Spark holds no path of the workbook and Ardent shows no connection details: the CLI writes
+        # placeholders and warns, naming the input and what to give.
+        "quote": {"folder": "${pricing.name}", "name": "quote", "file": ""},
+        "warehouse": {
+            "serviceName": "postgresql",
+            "name": "warehouse",
+            "selectedPaths": ["public.users"],
+            "connectionDetails": {},
+        },
+        "flags": {"key": "flags", "value": {"beta": True, "limit": 3}},
+    }
+    warned = imported.stdout + imported.stderr
+    assert "property file value {<nil>} has a problem: is required. Give the path of an existing .xlsx file" in warned
+    assert "property connectionDetails value {<nil>} has a problem: is required. Give a non-empty map" in warned
+
+    # What a user adds: the workbook Spark's latest version was published from, and the connection
+    # details, the password from secret config.
+    declared["quote"]["properties"]["file"] = "models/quote.xlsx"
+    declared["warehouse"]["properties"]["connectionDetails"] = {
+        "host": "db.internal",
+        "port": 5432,
+        "password": "${warehousePassword}",
+    }
+    (program / "Pulumi.yaml").write_text(yaml.safe_dump({**project, "resources": declared}))
+    emulator.admin.reset_counts()
+    again = timings("up", stack.up)
+    assert again.ops() == dict.fromkeys(made, "same"), again.text
+    assert again.changes == {"same": len(made) + 1}
+    assert writes(emulator) == {}
+    assert emulator.admin.state() == held_before
+
+    secrets = [CONNECTION_PASSWORD, cluster["admin_password"]]
+    for text in (generated.read_text(), warned, again.text):
+        assert not [value for value in secrets if value in text]
+    assert_no_plaintext_secrets(stack, secret_values(stack, secrets))
+    exported = json.loads(stack.pulumi("stack", "export", "--stack", stack.stack_name).stdout)
+    recorded = {r["urn"].rsplit("::", 1)[-1]: r for r in exported["deployment"]["resources"]}
+    assert set(recorded["warehouse"]["inputs"]["connectionDetails"]) == {SECRET_SIG, "ciphertext"}
+    assert set(recorded["legacy"]["outputs"]["password"]) == {SECRET_SIG, "ciphertext"}
+
+    stack.pulumi("state", "unprotect", "--all", "--yes", "--stack", stack.stack_name)
+    gone = timings("destroy", stack.destroy)
+    assert gone.ops() == dict.fromkeys(made, "delete")
+    assert not [value for value in secrets if value in gone.text]
+    assert held(emulator) == NOTHING
+    assert resources(stack) == {}

@@ -296,6 +296,29 @@ def test_folder_refresh_reports_drift_and_nothing_else(folders: FolderProvider, 
     assert folders.read(created.id, dict(created.outs or {})).id == "", "another folder under the name is not ours"
 
 
+def test_a_folder_read_from_its_id_alone_records_its_name_and_fields_as_inputs(
+    folders: FolderProvider, emulator: EmulatorProcess
+) -> None:
+    """An import: without the name among the inputs, the program's declaration would auto-name and replace it."""
+    made = folders.handler.client().create_folder(
+        "shared", description="Made elsewhere", category="Finance", start_date="2026-02-01", launch_date="2027-02-01"
+    )
+    read = folders.read(made.id, {})
+    assert (read.id, read.inputs) == (
+        made.id,
+        {
+            "name": "shared",
+            "description": "Made elsewhere",
+            "category": "Finance",
+            "startDate": "2026-02-01",
+            "launchDate": "2027-02-01",
+        },
+    )
+    declared = folder_inputs(folders, **dict(read.inputs or {}))
+    plan = folders.diff(made.id, dict(read.outs or {}), declared)
+    assert plan.changes is False, plan
+
+
 def test_a_folder_named_in_a_program_but_made_elsewhere_long_ago_is_refused(
     folders: FolderProvider, emulator: EmulatorProcess
 ) -> None:

@@ -225,14 +225,14 @@ class FolderHandler(SparkHandler):
         return client.folder_by_name(name) or existing
 
     def read(self, id_: str, props: dict[str, Any], engine: Engine) -> ReadResult:
-        """Find by name (by id when the state has none: `get`); gone, or replaced by another folder
-        with the same name, empties the id."""
+        """Find by name (by id when the state has none: `get`, an import, which records the name it
+        finds as an input); gone, or replaced by another folder with the same name, empties the id."""
         name = str(props.get("name") or "")
         client = self.client()
         folder = client.folder_by_name(name) if name else client.folder_by_id(id_)
         if folder is None or folder.id != id_:
             return ReadResult("", {})
-        inputs = user_inputs(props, FolderInputs)
+        inputs = user_inputs(props, FolderInputs) if name else {"name": folder.name}
         inputs["description"] = folder.description or ""
         inputs["category"] = folder.category or inputs.get("category", "Other")
         for key, value in (("startDate", folder.start_date), ("launchDate", folder.launch_date)):
