@@ -283,6 +283,7 @@ def test_bulk_pulumi_import_of_five_resources_made_out_of_band(
     listing = [{"type": kind, "name": name, "id": id_} for name, (kind, id_) in made.items()]
     (tmp_path / "resources.json").write_text(json.dumps({"resources": listing}))
     generated = tmp_path / "imported.yaml"
+    emulator.admin.reset_counts()
     imported = timings(
         "import",
         lambda: stack.pulumi(
@@ -290,7 +291,9 @@ def test_bulk_pulumi_import_of_five_resources_made_out_of_band(
             "--yes", "--stack", stack.stack_name, "--out", str(generated),
         ),
     )  # fmt: skip
-    assert emulator.admin.state() == held_before, "importing wrote nothing to the platforms"
+    # Aerostack's cache get and Spark's folder list are POSTs that read; nothing else but GETs was sent.
+    assert set(writes(emulator)) == {"POST /aerostack/v1/cache/get", "POST /spark/api/v1/product/list"}
+    assert emulator.admin.state() == held_before
     assert {name: (res["type"], res["id"]) for name, res in resources(stack).items()} == made
     declared = yaml.safe_load(generated.read_text())["resources"]
     assert {name: (d["type"], d["options"]) for name, d in declared.items()} == {
