@@ -2,7 +2,7 @@
 
 Each example declares the same three resources (an Eloq cluster `<prefix>-cache`, a Spark folder
 `<prefix>-models` and an Aerostack cache entry `<prefix>:settings`); `Deployed` reads them back
-from the emulator.
+from the emulator. The generated-SDK examples also call `getSkus` and export the first SKU's name.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
+from pulumi_dataplatforms_provider.eloq.client import EloqClient
 from tests.inventory import KINDS, held
 
 T = TypeVar("T")
@@ -60,6 +61,8 @@ class Deployed:
     cluster: dict[str, Any]
     folder: dict[str, Any]
     entry: dict[str, Any]
+    #: The name of the first serverless EloqKV SKU on AWS, as the emulator lists it (`getSkus`).
+    first_sku_name: str
 
     @classmethod
     def of(cls, emulator: EmulatorProcess, prefix: str) -> Deployed:
@@ -71,7 +74,13 @@ class Deployed:
         (entry,) = [
             docs[f"{prefix}:settings"] for bucket, docs in state["aerostack"].items() if bucket.startswith("cache:")
         ]
-        return cls(cluster, folder, entry)
+        env = emulator.env()
+        client = EloqClient(env["ELOQ_API_KEY"], env["ELOQ_BASE_URL"])
+        try:
+            first_sku = client.list_skus("serverless", "eloqkv", "aws")[0]
+        finally:
+            client.close()
+        return cls(cluster, folder, entry, first_sku.sku_name)
 
     def expected_outputs(self, prefix: str) -> dict[str, Any]:
         """The stack outputs every native example exports, from what the emulator holds."""
@@ -82,4 +91,5 @@ class Deployed:
             "password": self.cluster["admin_password"],
             "folderId": self.folder["id"],
             "settingsKey": f"{prefix}:settings",
+            "skuName": self.first_sku_name,
         }

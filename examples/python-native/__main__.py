@@ -40,3 +40,6 @@ pulumi.export("status", cache.status)
 pulumi.export("password", cache.password)
 pulumi.export("folderId", models.folder_id)
 pulumi.export("settingsKey", settings.key)
+# A function over the plugin's Invoke: the plan's serverless EloqKV SKUs on AWS.
+skus = eloq.get_skus_output(type="serverless", module="eloqkv", cloud="aws")
+pulumi.export("skuName", skus.skus.apply(lambda found: found[0].sku_name))

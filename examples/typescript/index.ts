@@ -31,6 +31,9 @@ export = async function program() {
         value: cache.name.apply((cluster) => ({ theme: "light", signupOpen: true, maxPostLength: 500, cluster })),
     });
 
+    // A function over the plugin's Invoke: the plan's serverless EloqKV SKUs on AWS.
+    const skus = dataplatforms.eloq.getSkusOutput({ type: "serverless", module: "eloqkv", cloud: "aws" });
+
     return {
         clusterName: cache.name,
         endpoint: pulumi.interpolate`${cache.host}:${cache.port}`,
@@ -38,5 +41,6 @@ export = async function program() {
         password: cache.password,
         folderId: models.folderId,
         settingsKey: settings.key,
+        skuName: skus.skus.apply((found) => found[0].skuName),
     };
 };

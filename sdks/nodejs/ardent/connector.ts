@@ -8,7 +8,7 @@ import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected.
+ * An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected; importing by id reads the service, name and selected paths from the connector list, never the connection details.
  *
  * Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
  *
@@ -72,7 +72,7 @@ export class Connector extends pulumi.CustomResource {
      */
     declare public readonly serviceName: pulumi.Output<string>;
     /**
-     * The status the create answer reported, if any.
+     * The status the create answer reported (an imported connector: the list's), if any.
      */
     declare public /*out*/ readonly status: pulumi.Output<string | undefined>;
     /**

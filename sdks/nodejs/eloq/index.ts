@@ -10,6 +10,11 @@ export type Cluster = import("./cluster").Cluster;
 export const Cluster: typeof import("./cluster").Cluster = null as any;
 utilities.lazyLoad(exports, ["Cluster"], () => require("./cluster"));
 
+export { GetSkusArgs, GetSkusResult, GetSkusOutputArgs } from "./getSkus";
+export const getSkus: typeof import("./getSkus").getSkus = null as any;
+export const getSkusOutput: typeof import("./getSkus").getSkusOutput = null as any;
+utilities.lazyLoad(exports, ["getSkus","getSkusOutput"], () => require("./getSkus"));
+
 
 // Export enums:
 export * from "../types/enums/eloq";

@@ -164,7 +164,7 @@ export namespace eloq {
      */
     export interface SkuSelectorArgs {
         /**
-         * The cloud the cluster runs in.
+         * The cloud: AWS or GCP.
          */
         cloud?: pulumi.Input<enums.eloq.CloudProvider | undefined>;
         /**

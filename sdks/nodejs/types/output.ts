@@ -161,11 +161,79 @@ export namespace eloq {
     }
 
     /**
+     * A SKU of the caller's plan, as `skus-by-args` lists it.
+     *
+     * Parsed from Eloq's snake_case fields; published (schema, Invoke results) under camelCase names.
+     */
+    export interface Sku {
+        /**
+         * Its cloud: `AWS` or `GCP`.
+         */
+        cloudProvider: string;
+        /**
+         * CPU cores of the log service.
+         */
+        logCpuLimit: number;
+        /**
+         * Memory of the log service, in MiB.
+         */
+        logMemoryMiLimit: number;
+        /**
+         * Persistent volume of the log service, in GiB.
+         */
+        logPvGiLimit: number;
+        /**
+         * Replicas of the log service.
+         */
+        logReplica: number;
+        /**
+         * Its engine: `EloqKV`, `EloqDoc` or `EloqSQL`.
+         */
+        moduleType: string;
+        /**
+         * The SKU's id: a cluster's `skuId`.
+         */
+        skuId: number;
+        /**
+         * The SKU's name.
+         */
+        skuName: string;
+        /**
+         * Its capacity: `serverless`, `dedicated` or `unspecified`.
+         */
+        skuType: string;
+        /**
+         * CPU cores of the transaction service.
+         */
+        txCpuLimit: number;
+        /**
+         * Ephemeral volume of the transaction service, in GiB.
+         */
+        txEvGiLimit: number;
+        /**
+         * Memory of the transaction service, in MiB.
+         */
+        txMemoryMiLimit: number;
+        /**
+         * Persistent volume of the transaction service, in GiB.
+         */
+        txPvGiLimit: number;
+        /**
+         * Replicas of the transaction service.
+         */
+        txReplica: number;
+        /**
+         * The engine version it runs.
+         */
+        version: string;
+    }
+
+    /**
      * Choose a SKU by its attributes; it is looked up when the cluster is created.
      */
     export interface SkuSelector {
         /**
-         * The cloud the cluster runs in.
+         * The cloud: AWS or GCP.
          */
         cloud?: enums.eloq.CloudProvider;
         /**

@@ -118,7 +118,7 @@ class Connector(pulumi.CustomResource):
                  timeouts: pulumi.Input[Optional[Union['ConnectorTimeoutsArgs', 'ConnectorTimeoutsArgsDict', 'outputs.ConnectorTimeouts']]] = None,
                  __props__=None):
         """
-        An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected.
+        An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected; importing by id reads the service, name and selected paths from the connector list, never the connection details.
 
         Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
 
@@ -139,7 +139,7 @@ class Connector(pulumi.CustomResource):
                  args: ConnectorArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected.
+        An Ardent connector (the newer API): create, discover, select paths and index as one create. Any change replaces it (there is no update endpoint); a failed setup deletes the half-made connector. Drift cannot be detected; importing by id reads the service, name and selected paths from the connector list, never the connection details.
 
         Drift detection: none. The platform has no read endpoint, so refresh keeps the recorded state.
 
@@ -270,7 +270,7 @@ class Connector(pulumi.CustomResource):
     @pulumi.getter
     def status(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The status the create answer reported, if any.
+        The status the create answer reported (an imported connector: the list's), if any.
         """
         return pulumi.get(self, "status")
 

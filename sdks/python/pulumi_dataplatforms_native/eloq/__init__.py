@@ -8,5 +8,6 @@ import typing
 # Export this package's modules as members:
 from ._enums import *
 from .cluster import *
+from .get_skus import *
 from ._inputs import *
 from . import outputs

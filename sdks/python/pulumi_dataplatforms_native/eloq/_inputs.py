@@ -86,7 +86,7 @@ class SkuSelectorArgsDict(TypedDict):
     """
     cloud: NotRequired[pulumi.Input[Optional['CloudProvider']]]
     """
-    The cloud the cluster runs in.
+    The cloud: AWS or GCP.
     """
     module: NotRequired[pulumi.Input[Optional['EloqModule']]]
     """
@@ -111,7 +111,7 @@ class SkuSelectorArgs:
         """
         Choose a SKU by its attributes; it is looked up when the cluster is created.
 
-        :param pulumi.Input['CloudProvider'] cloud: The cloud the cluster runs in.
+        :param pulumi.Input['CloudProvider'] cloud: The cloud: AWS or GCP.
         :param pulumi.Input['EloqModule'] module: The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible).
         :param pulumi.Input[_builtins.str] name: A SKU name, when several SKUs share type, module and cloud.
         :param pulumi.Input['SkuType'] type: Serverless or dedicated capacity.
@@ -135,7 +135,7 @@ class SkuSelectorArgs:
     @pulumi.getter
     def cloud(self) -> pulumi.Input[Optional['CloudProvider']]:
         """
-        The cloud the cluster runs in.
+        The cloud: AWS or GCP.
         """
         return pulumi.get(self, "cloud")
 

@@ -17,6 +17,7 @@ from ._enums import *
 
 __all__ = [
     'ClusterTimeouts',
+    'Sku',
     'SkuSelector',
 ]
 
@@ -61,6 +62,187 @@ class ClusterTimeouts(dict):
 
 
 @pulumi.output_type
+class Sku(dict):
+    """
+    A SKU of the caller's plan, as `skus-by-args` lists it.
+
+    Parsed from Eloq's snake_case fields; published (schema, Invoke results) under camelCase names.
+    """
+    def __init__(__self__, *,
+                 cloud_provider: _builtins.str,
+                 log_cpu_limit: _builtins.float,
+                 log_memory_mi_limit: _builtins.float,
+                 log_pv_gi_limit: _builtins.float,
+                 log_replica: _builtins.int,
+                 module_type: _builtins.str,
+                 sku_id: _builtins.int,
+                 sku_name: _builtins.str,
+                 sku_type: _builtins.str,
+                 tx_cpu_limit: _builtins.float,
+                 tx_ev_gi_limit: _builtins.float,
+                 tx_memory_mi_limit: _builtins.float,
+                 tx_pv_gi_limit: _builtins.float,
+                 tx_replica: _builtins.int,
+                 version: _builtins.str):
+        """
+        A SKU of the caller's plan, as `skus-by-args` lists it.
+
+        Parsed from Eloq's snake_case fields; published (schema, Invoke results) under camelCase names.
+
+        :param _builtins.str cloud_provider: Its cloud: `AWS` or `GCP`.
+        :param _builtins.float log_cpu_limit: CPU cores of the log service.
+        :param _builtins.float log_memory_mi_limit: Memory of the log service, in MiB.
+        :param _builtins.float log_pv_gi_limit: Persistent volume of the log service, in GiB.
+        :param _builtins.int log_replica: Replicas of the log service.
+        :param _builtins.str module_type: Its engine: `EloqKV`, `EloqDoc` or `EloqSQL`.
+        :param _builtins.int sku_id: The SKU's id: a cluster's `skuId`.
+        :param _builtins.str sku_name: The SKU's name.
+        :param _builtins.str sku_type: Its capacity: `serverless`, `dedicated` or `unspecified`.
+        :param _builtins.float tx_cpu_limit: CPU cores of the transaction service.
+        :param _builtins.float tx_ev_gi_limit: Ephemeral volume of the transaction service, in GiB.
+        :param _builtins.float tx_memory_mi_limit: Memory of the transaction service, in MiB.
+        :param _builtins.float tx_pv_gi_limit: Persistent volume of the transaction service, in GiB.
+        :param _builtins.int tx_replica: Replicas of the transaction service.
+        :param _builtins.str version: The engine version it runs.
+        """
+        pulumi.set(__self__, "cloud_provider", cloud_provider)
+        pulumi.set(__self__, "log_cpu_limit", log_cpu_limit)
+        pulumi.set(__self__, "log_memory_mi_limit", log_memory_mi_limit)
+        pulumi.set(__self__, "log_pv_gi_limit", log_pv_gi_limit)
+        pulumi.set(__self__, "log_replica", log_replica)
+        pulumi.set(__self__, "module_type", module_type)
+        pulumi.set(__self__, "sku_id", sku_id)
+        pulumi.set(__self__, "sku_name", sku_name)
+        pulumi.set(__self__, "sku_type", sku_type)
+        pulumi.set(__self__, "tx_cpu_limit", tx_cpu_limit)
+        pulumi.set(__self__, "tx_ev_gi_limit", tx_ev_gi_limit)
+        pulumi.set(__self__, "tx_memory_mi_limit", tx_memory_mi_limit)
+        pulumi.set(__self__, "tx_pv_gi_limit", tx_pv_gi_limit)
+        pulumi.set(__self__, "tx_replica", tx_replica)
+        pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter(name="cloudProvider")
+    def cloud_provider(self) -> _builtins.str:
+        """
+        Its cloud: `AWS` or `GCP`.
+        """
+        return pulumi.get(self, "cloud_provider")
+
+    @_builtins.property
+    @pulumi.getter(name="logCpuLimit")
+    def log_cpu_limit(self) -> _builtins.float:
+        """
+        CPU cores of the log service.
+        """
+        return pulumi.get(self, "log_cpu_limit")
+
+    @_builtins.property
+    @pulumi.getter(name="logMemoryMiLimit")
+    def log_memory_mi_limit(self) -> _builtins.float:
+        """
+        Memory of the log service, in MiB.
+        """
+        return pulumi.get(self, "log_memory_mi_limit")
+
+    @_builtins.property
+    @pulumi.getter(name="logPvGiLimit")
+    def log_pv_gi_limit(self) -> _builtins.float:
+        """
+        Persistent volume of the log service, in GiB.
+        """
+        return pulumi.get(self, "log_pv_gi_limit")
+
+    @_builtins.property
+    @pulumi.getter(name="logReplica")
+    def log_replica(self) -> _builtins.int:
+        """
+        Replicas of the log service.
+        """
+        return pulumi.get(self, "log_replica")
+
+    @_builtins.property
+    @pulumi.getter(name="moduleType")
+    def module_type(self) -> _builtins.str:
+        """
+        Its engine: `EloqKV`, `EloqDoc` or `EloqSQL`.
+        """
+        return pulumi.get(self, "module_type")
+
+    @_builtins.property
+    @pulumi.getter(name="skuId")
+    def sku_id(self) -> _builtins.int:
+        """
+        The SKU's id: a cluster's `skuId`.
+        """
+        return pulumi.get(self, "sku_id")
+
+    @_builtins.property
+    @pulumi.getter(name="skuName")
+    def sku_name(self) -> _builtins.str:
+        """
+        The SKU's name.
+        """
+        return pulumi.get(self, "sku_name")
+
+    @_builtins.property
+    @pulumi.getter(name="skuType")
+    def sku_type(self) -> _builtins.str:
+        """
+        Its capacity: `serverless`, `dedicated` or `unspecified`.
+        """
+        return pulumi.get(self, "sku_type")
+
+    @_builtins.property
+    @pulumi.getter(name="txCpuLimit")
+    def tx_cpu_limit(self) -> _builtins.float:
+        """
+        CPU cores of the transaction service.
+        """
+        return pulumi.get(self, "tx_cpu_limit")
+
+    @_builtins.property
+    @pulumi.getter(name="txEvGiLimit")
+    def tx_ev_gi_limit(self) -> _builtins.float:
+        """
+        Ephemeral volume of the transaction service, in GiB.
+        """
+        return pulumi.get(self, "tx_ev_gi_limit")
+
+    @_builtins.property
+    @pulumi.getter(name="txMemoryMiLimit")
+    def tx_memory_mi_limit(self) -> _builtins.float:
+        """
+        Memory of the transaction service, in MiB.
+        """
+        return pulumi.get(self, "tx_memory_mi_limit")
+
+    @_builtins.property
+    @pulumi.getter(name="txPvGiLimit")
+    def tx_pv_gi_limit(self) -> _builtins.float:
+        """
+        Persistent volume of the transaction service, in GiB.
+        """
+        return pulumi.get(self, "tx_pv_gi_limit")
+
+    @_builtins.property
+    @pulumi.getter(name="txReplica")
+    def tx_replica(self) -> _builtins.int:
+        """
+        Replicas of the transaction service.
+        """
+        return pulumi.get(self, "tx_replica")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> _builtins.str:
+        """
+        The engine version it runs.
+        """
+        return pulumi.get(self, "version")
+
+
+@pulumi.output_type
 class SkuSelector(dict):
     """
     Choose a SKU by its attributes; it is looked up when the cluster is created.
@@ -73,7 +255,7 @@ class SkuSelector(dict):
         """
         Choose a SKU by its attributes; it is looked up when the cluster is created.
 
-        :param 'CloudProvider' cloud: The cloud the cluster runs in.
+        :param 'CloudProvider' cloud: The cloud: AWS or GCP.
         :param 'EloqModule' module: The engine: EloqKV (Redis-compatible) or EloqDoc (MongoDB-compatible).
         :param _builtins.str name: A SKU name, when several SKUs share type, module and cloud.
         :param 'SkuType' type: Serverless or dedicated capacity.
@@ -97,7 +279,7 @@ class SkuSelector(dict):
     @pulumi.getter
     def cloud(self) -> Optional['CloudProvider']:
         """
-        The cloud the cluster runs in.
+        The cloud: AWS or GCP.
         """
         return pulumi.get(self, "cloud")
 
