@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
 from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.provider.experimental.provider import InvokeRequest, InvokeResponse
+from pulumi.provider.experimental.provider import CheckRequest, InvokeRequest, InvokeResponse
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider import registry
@@ -149,8 +150,15 @@ def test_the_provider_own_api_key_is_used_and_a_refused_one_fails_in_the_project
     """Two providers, two keys: the one Eloq refuses fails with the API error; the other answers."""
     settings = emulator_settings(emulator)
     refused = provider_for({**settings, "eloq:apiKey": "not-a-key"})
-    with pytest.raises(AuthenticationError, match=r"Eloq API error 401 .*on GET .*skus-by-args.*Check eloq:apiKey"):
+    with pytest.raises(config.PluginError) as raised:
         invoke(refused, "dataplatforms:eloq:getSkus", {})
+    # The project's error, its settings named as the plugin takes them (not the dynamic path's `eloq:apiKey`).
+    assert isinstance(raised.value.__context__, AuthenticationError)
+    assert re.search(
+        r"Eloq API error 401 .*on GET .*skus-by-args.*Check dataplatforms:eloqApiKey \(ELOQ_API_KEY\)",
+        str(raised.value),
+    ), raised.value
+    assert "eloq:apiKey" not in str(raised.value)
     assert plain_map(invoke(provider_for(settings), "dataplatforms:eloq:getSkus", {}).return_value or {})["skus"]
 
 
@@ -193,3 +201,23 @@ def test_the_sdk_function_agrees_with_the_function_inputs() -> None:
 
     with pytest.raises(ValueError, match=r"Args says cloud is 'The cloud the SKUs run in\.'"):
         check_agreement(GET_SKUS, PublicFunction("eloq", "get_skus", get_skus))
+
+
+def test_a_resource_check_without_a_key_names_the_provider_setting_not_the_dynamic_config_key() -> None:
+    """Check reports the missing key as the plugin's default provider reads it, before any request."""
+    provider = DataPlatformsProvider()
+    urn = "urn:pulumi:dev::proj::dataplatforms:eloq:Cluster::cache"
+    news = {"name": PropertyValue("cache-1"), "region": PropertyValue("us-west-1"), "skuId": PropertyValue(101.0)}
+    checked = asyncio.run(provider.check(CheckRequest(urn, {}, news, b"")))
+    (failure,) = checked.failures
+    assert failure.property == "eloqApiKey"
+    assert "pulumi config set --secret dataplatforms:eloqApiKey <value>" in failure.reason, failure.reason
+    assert "ELOQ_API_KEY" in failure.reason and "eloq:apiKey" not in failure.reason
+
+
+def test_setting_names_are_rewritten_whole_and_other_tokens_are_left_alone() -> None:
+    text = "Check ardent:publicKey + ardent:secretKey or ardent:apiKey; dataplatforms:eloq:getSkus; eloq:apiKeys"
+    assert config.with_native_names(text) == (
+        "Check dataplatforms:ardentPublicKey + dataplatforms:ardentSecretKey or dataplatforms:ardentApiKey; "
+        "dataplatforms:eloq:getSkus; eloq:apiKeys"
+    )

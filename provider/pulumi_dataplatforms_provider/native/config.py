@@ -13,6 +13,7 @@ the plugin's process environment.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,39 @@ def missing_setting(setting: Setting) -> str:
         f"{PACKAGE}:{setting.provider_property} <value>`, give an explicit provider `{setting.provider_property}`, "
         f"or export {setting.env}"
     )
+
+
+def _setting_names() -> re.Pattern[str]:
+    keys = sorted((re.escape(s.key) for s in all_settings()), key=len, reverse=True)
+    return re.compile(rf"(?<![\w:])({'|'.join(keys)})(?![\w:])")
+
+
+_SETTING_NAMES = _setting_names()
+
+
+def native_name(key: str) -> str:
+    """How the native plugin's users set the setting `key`: `eloq:apiKey` -> `dataplatforms:eloqApiKey`."""
+    setting = next(s for s in all_settings() if s.key == key)
+    return f"{PACKAGE}:{setting.provider_property}"
+
+
+def with_native_names(text: str) -> str:
+    """A handler's message with each setting named as the native plugin takes it.
+
+    Handlers name settings by their dynamic-provider keys (`Check eloq:apiKey (ELOQ_API_KEY)`,
+    `run pulumi config set --secret eloq:apiKey`), which the plugin's default provider never reads.
+    """
+    return _SETTING_NAMES.sub(lambda found: native_name(found.group(1)), text)
+
+
+def setting_property(name: str) -> str:
+    """A check failure's property: a setting key becomes the provider property (`eloqApiKey`)."""
+    setting = next((s for s in all_settings() if s.key == name), None)
+    return setting.provider_property if setting is not None else name
+
+
+class PluginError(Exception):
+    """A handler's error re-raised with its settings named the native way (`with_native_names`)."""
 
 
 @dataclass(frozen=True)

@@ -139,11 +139,21 @@ class DataPlatformsProvider(Provider):
 
     @staticmethod
     async def run(urn: str, pool: ThreadPoolExecutor, call: Callable[..., T], *args: Any) -> T:
-        """`call(*args)` in a thread of `pool`, with `urn` as the resource `pulumi.log` messages belong to."""
+        """`call(*args)` in a thread of `pool`, with `urn` as the resource `pulumi.log` messages belong to.
+
+        An error naming a setting is raised again naming it the native way (`config.with_native_names`).
+        """
         token = current_urn.set(urn)
         try:
             context = contextvars.copy_context()
             return await asyncio.get_running_loop().run_in_executor(pool, lambda: context.run(call, *args))
+        except MissingSettingError:
+            raise
+        except Exception as exc:
+            renamed = config.with_native_names(str(exc))
+            if renamed == str(exc):
+                raise
+            raise config.PluginError(renamed) from None
         finally:
             current_urn.reset(token)
 
@@ -232,7 +242,10 @@ class DataPlatformsProvider(Provider):
         secrets = secret_keys(request.new_inputs) | set(spec.secret_inputs)
         return CheckResponse(
             inputs=to_properties(inputs, secrets),
-            failures=[CheckFailure(f.property, f.reason) for f in result.failures],
+            failures=[
+                CheckFailure(config.setting_property(f.property), config.with_native_names(f.reason))
+                for f in result.failures
+            ],
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
