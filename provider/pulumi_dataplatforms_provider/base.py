@@ -67,6 +67,52 @@ def _pulumi_json(*args: str) -> Any:
         return None
 
 
+def _state_of(engine: Engine) -> dict[str, Any] | None:
+    """`stack_state` of the stack in the resource's URN (None without a URN or a readable checkpoint).
+
+    Without the organization (the native plugin's requests do not carry it), the stack is named by
+    the URN's stack name alone, which the CLI resolves against the project of its working directory.
+    """
+    urn, organization = engine.urn, engine.organization
+    parts = urn.split("::", 3) if isinstance(urn, str) and urn.startswith("urn:pulumi:") else []
+    if len(parts) != 4:
+        return None
+    stack, project = parts[0].removeprefix("urn:pulumi:"), parts[1]
+    if isinstance(organization, str) and organization:
+        return stack_state(f"{organization}/{project}/{stack}")
+    if os.environ.get("PULUMI_PROJECT", project) == project:
+        return stack_state(stack)
+    return None
+
+
+def recorded(engine: Engine) -> list[tuple[str, dict[str, Any]]]:
+    """(id, outputs) of the resources under this resource's URN in the checkpoint the deployment started
+    from: during a create, the resource it replaces, if any ([] when the checkpoint is unreadable)."""
+    state = _state_of(engine)
+    if state is None:
+        return []
+    return [
+        (str(res.get("id") or ""), dict(res.get("outputs") or {}))
+        for res in state["deployment"].get("resources") or []
+        if res.get("urn") == engine.urn
+    ]
+
+
+def replacing_under_its_name(what: str) -> ValueError:
+    """The error of a create that found, under its explicit name, the very resource it replaces.
+
+    The engine creates a replacement before it deletes the old resource unless told to delete first
+    (the `pulumi_dataplatforms` SDK tells it for every explicitly named resource; a program on the
+    generated SDKs sets the resource option). Taking the old one over would leave the state holding
+    what the delete then removes.
+    """
+    return ValueError(
+        f"{what} is the one this resource is replacing, and the replacement would be created before it "
+        "is deleted: set the resource option deleteBeforeReplace (delete_before_replace=True) to replace "
+        "it under the same name, or give the resource another name"
+    )
+
+
 def stable_value(engine: Engine, key: str, render: Callable[[str], str]) -> str:
     """The default of input `key` for a `check` without old inputs: `render(<64 hex>)`.
 
@@ -84,14 +130,7 @@ def stable_value(engine: Engine, key: str, render: Callable[[str], str]) -> str:
     URN's project).
     """
     urn, organization = engine.urn, engine.organization
-    parts = urn.split("::", 3) if isinstance(urn, str) and urn.startswith("urn:pulumi:") else []
-    state = None
-    if len(parts) == 4:
-        stack, project = parts[0].removeprefix("urn:pulumi:"), parts[1]
-        if isinstance(organization, str) and organization:
-            state = stack_state(f"{organization}/{project}/{stack}")
-        elif os.environ.get("PULUMI_PROJECT", project) == project:
-            state = stack_state(stack)
+    state = _state_of(engine)
     if state is None or not state["deployment"].get("secrets_providers"):
         return render(secrets.token_hex(32))
     deployment = state["deployment"]

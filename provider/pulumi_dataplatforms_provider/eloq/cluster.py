@@ -14,7 +14,7 @@ import pulumi
 import pydantic
 import pydantic.alias_generators
 
-from ..base import auto_name, created_within, with_defaults
+from ..base import auto_name, created_within, recorded, replacing_under_its_name, with_defaults
 from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..core import NotFoundError, PermissionDeniedError
 from ..dynamic import DynamicProvider
@@ -219,8 +219,7 @@ class ClusterHandler(Handler[EloqClient]):
         client = self.client()
         deadline = Deadline(inputs.timeout("create"))
         sku_id = self._resolve_sku(client, inputs)
-        auto_named = engine.chose("name")
-        owned = self._create_once(client, name, inputs, sku_id, deadline, auto_named)
+        owned = self._create_once(client, name, inputs, sku_id, deadline, engine)
         try:
             cluster = self._wait_ready(client, name, deadline)
         except Exception as exc:
@@ -250,12 +249,13 @@ class ClusterHandler(Handler[EloqClient]):
         return skus[0].sku_id
 
     def _create_once(
-        self, client: EloqClient, name: str, inputs: ClusterInputs, sku_id: int, deadline: Deadline, auto_named: bool
+        self, client: EloqClient, name: str, inputs: ClusterInputs, sku_id: int, deadline: Deadline, engine: Engine
     ) -> bool:
         """Look up by name before every POST, so a retried or re-run create never makes a duplicate.
 
         Returns True when the cluster is this resource's own (created now, or left by its interrupted
-        create), so a failure deletes it; False when it adopted a cluster made elsewhere.
+        create), so a failure deletes it; False when it adopted a cluster made elsewhere. The cluster the
+        checkpoint records for this resource (a replacement created before the delete) is refused.
         """
 
         def find() -> ClusterDescription | None:
@@ -271,7 +271,10 @@ class ClusterHandler(Handler[EloqClient]):
         created = create_once(f"eloq cluster {name}", find, post, deadline)
         if created.posted or created.after_lost_answer or created.value is None:
             return True  # this create's own cluster: a failure below removes it
-        return self._adopt(name, created.value, inputs, deadline, auto_named)
+        existing = created.value
+        if any(out.get("name") == name and out.get("createdAt") == existing.create_at for _, out in recorded(engine)):
+            raise replacing_under_its_name(f"the Eloq cluster named {name!r}")
+        return self._adopt(name, existing, inputs, deadline, engine.chose("name"))
 
     @staticmethod
     def _adopt(

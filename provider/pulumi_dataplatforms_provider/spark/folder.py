@@ -14,7 +14,7 @@ import pulumi
 import pydantic
 import pydantic.alias_generators
 
-from ..base import auto_name, created_within, with_defaults
+from ..base import auto_name, created_within, recorded, replacing_under_its_name, with_defaults
 from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..core import ConflictError
 from ..dynamic import DynamicProvider
@@ -164,7 +164,7 @@ class FolderHandler(SparkHandler):
         name = str(props["name"])
         client = self.client()
         deadline = Deadline((inputs.timeouts or FolderTimeouts()).seconds("create"))
-        folder = self._create_once(client, name, inputs, deadline, engine.chose("name"))
+        folder = self._create_once(client, name, inputs, deadline, engine)
         if inputs.cover_image:
             client.upload_cover(
                 folder.id, Path(inputs.cover_image).expanduser().read_bytes(), Path(inputs.cover_image).name
@@ -173,13 +173,14 @@ class FolderHandler(SparkHandler):
         return CreateResult(folder.id, outputs(user_inputs(props, FolderInputs), folder))
 
     def _create_once(
-        self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline, auto_named: bool
+        self, client: SparkClient, name: str, inputs: FolderInputs, deadline: Deadline, engine: Engine
     ) -> FolderInfo:
         """Create once; take over what this resource's interrupted create left.
 
         That is a folder under its auto-name (base.stable_value: the name is this resource's alone), or,
         for an explicit name, a folder created within the create timeout (as Eloq clusters and Spark
         services are taken over). An older folder of that name is someone else's: 409, unless adoptExisting.
+        The folder the checkpoint records for this resource (a replacement created before the delete) is refused.
         """
         created = create_once(
             f"spark folder {name}",
@@ -196,7 +197,10 @@ class FolderHandler(SparkHandler):
         existing = created.value
         if created.posted or created.after_lost_answer:
             return existing
+        if any(out.get("folderId") == existing.id for _, out in recorded(engine)):
+            raise replacing_under_its_name(f"the Spark folder named {name!r}")
         recent = bool(existing.created_at) and created_within(str(existing.created_at), deadline.seconds)
+        auto_named = engine.chose("name")
         if not (inputs.adopt_existing or auto_named or recent):
             raise ConflictError(
                 f"a Spark folder named {name!r} already exists (id {existing.id}); set adoptExisting=true "

@@ -23,7 +23,7 @@ import pulumi
 import pydantic
 import pydantic.alias_generators
 
-from ..base import auto_name, created_within, with_defaults
+from ..base import auto_name, created_within, recorded, replacing_under_its_name, with_defaults
 from ..checking import changed_inputs, field, is_unknown, output_values, user_inputs, validate
 from ..core import ConflictError, NotFoundError
 from ..dynamic import DynamicProvider
@@ -198,6 +198,8 @@ class ServiceHandler(SparkHandler):
         client = self.client()
         deadline = Deadline((inputs.timeouts or ServiceTimeouts()).seconds("create"))
         existed = client.service_exists(folder, name)
+        if existed and any(id_ == f"{folder}/{name}" for id_, _ in recorded(engine)):
+            raise replacing_under_its_name(f"the Spark service {folder}/{name}")
         auto_named = engine.chose("name")
         left = self._left_by_interrupted_create(client, inputs, name, deadline, auto_named) if existed else "no"
         if existed and not inputs.adopt_existing and left == "no":
