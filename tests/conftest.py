@@ -1,4 +1,5 @@
-"""Shared fixtures: one real emulator process per test session, cleaned between tests.
+"""Shared fixtures: one real emulator process per test session, cleaned between tests; the generated
+Python SDK installed once per session.
 
 Under CI (the `CI` environment variable is "true") a skip is a failure unless its reason is in
 `CI_ALLOWED_SKIP_REASONS`: only a test that needs what the machine cannot have may skip there.
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
+from tests.native_plugin import install_python_sdk
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +85,10 @@ def emulator(emulator_session: EmulatorProcess) -> EmulatorProcess:
     emulator_session.admin.reset()
     emulator_session.admin.delays(provision_seconds=0.0, deletion_seconds=0.0)
     return emulator_session
+
+
+@pytest.fixture(scope="session")
+def installed_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated Python SDK (`pulumi_dataplatforms_native`, sdks/python) pip-installed into a directory
+    (not on sys.path: a test puts it there)."""
+    return install_python_sdk(tmp_path_factory.mktemp("generated-sdk"), tmp_path_factory.mktemp("generated-sdk-source"))

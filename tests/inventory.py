@@ -9,7 +9,8 @@ from scripts.cli_stack import CliStack
 from tests.cli_support import AerostackApi
 from tests.real_cli import resources
 
-TYPE = "pulumi-python:dynamic/"
+#: The type prefixes of the two hosts: the dynamic providers' and the native plugin's package.
+TYPE_PREFIXES = ("pulumi-python:dynamic/", "dataplatforms:")
 MIGRATIONS_TABLE = "_pulumi_migrations"
 KINDS = ("clusters", "configs", "connectors", "jobs", "folders", "services", "migrations", "cache", "objects")
 #: Resource type -> (kind, the output naming it on the platform); Spark services and Ardent configs are special.
@@ -61,11 +62,11 @@ def migrations(emulator: EmulatorProcess) -> list[str]:
 
 
 def declared(stack: CliStack) -> dict[str, list[str]]:
-    """The same inventory from the stack's checkpoint."""
+    """The same inventory from the stack's checkpoint (either host's types)."""
     out: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for res in resources(stack).values():
         outputs: dict[str, Any] = res["outputs"]
-        kind = res["type"].removeprefix(TYPE)
+        kind = next(res["type"].removeprefix(p) for p in TYPE_PREFIXES if res["type"].startswith(p))
         if kind == "spark:Service":
             out["services"].append(f"{outputs['folder']}/{outputs['name']}")
         elif kind.startswith("ardent:") and kind.endswith("Config"):

@@ -1,14 +1,18 @@
 """Interrupted `pulumi up` on the real CLI: kill -9 the whole process tree mid-create, recover, converge.
 
-A program with five auto-named Eloq clusters, an auto-named and an explicitly named Spark folder,
-an auto-named service, an auto-named Ardent connector, an Ardent configuration (client-chosen
-id), an Ardent job, a SQL migration, a cache entry and a storage object runs `python -m scripts.cli_stack up` in its own session. At a chosen moment, told
-by the emulator's request counts, the test sends SIGKILL to that process and every descendant
-(the CLI and the dynamic-provider host, which the CLI starts in a process group of its own).
-Then it recovers the way the README says (`pulumi cancel` for the lock the killed run left,
-then `pulumi up`, with `pulumi refresh --clear-pending-creates` before or after it, or an
-`--import-pending-creates` attempt) and asserts that the emulator holds exactly what the stack
-declares: no duplicate, no orphan. `destroy` must then leave the emulator empty.
+On both hosts of the handlers: the dynamic provider (the `pulumi_dataplatforms` SDK, stack config
+`eloq:apiKey`, ...) and the native plugin (the generated `pulumi_dataplatforms_native` SDK, stack
+config `dataplatforms:eloqApiKey`, ..., the plugin shim first on PATH). A program with five
+auto-named Eloq clusters, an auto-named and an explicitly named Spark folder, an auto-named
+service, an auto-named Ardent connector, an Ardent configuration (client-chosen id), an Ardent
+job, a SQL migration, a cache entry and a storage object runs `pulumi up` in a process of its own
+session. At a chosen moment, told by the emulator's request counts, the test sends SIGKILL to that
+process and every descendant (the CLI and the provider processes it started: the dynamic-provider
+host or the plugin). Then it recovers the way the README says (`pulumi cancel` for the lock the
+killed run left, then `pulumi up`, with `pulumi refresh --clear-pending-creates` before or after
+it, or an `--import-pending-creates` attempt) and asserts that the emulator holds exactly what the
+stack declares: no duplicate, no orphan. `destroy` must then leave the emulator empty. The kill
+points and recoveries are the same on both hosts.
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ from pulumi import automation as auto
 
 from pulumi_dataplatforms_emulator.process import EmulatorProcess
 from pulumi_dataplatforms_provider.eloq.client import EloqClient
-from scripts.cli_stack import CliStack, Outcome, platform_config
+from scripts.cli_stack import CliStack, Outcome, package_config, platform_config
 from tests.eloq_stacks import clusters
 from tests.inventory import declared, held, strays
-from tests.real_cli import PASSPHRASE, REPO, environ_with, require_cli, resources
+from tests.native_plugin import PLUGIN, plugin_on_path
+from tests.real_cli import PASSPHRASE, REPO, require_cli, resources
 
 pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
@@ -41,16 +46,23 @@ CLUSTER_POST = "POST /eloq/api/v1/orgs/{org_id}/projects/{project_id}/clusters"
 CLUSTER_GET = "GET /eloq/api/v1/orgs/{org_id}/projects/{project_id}/clusters/{cluster_name}"
 SPARK_PUBLISH = "POST /spark/{tenant}/api/v3/folders/{folder}/services/{service}/publish"
 
+HOSTS = ("dynamic", "native")
+PLATFORM_VARIABLES = ("ELOQ_", "ARDENT_", "CSPARK_", "AEROSTACK_")
+#: Each host's SDK: its package and the names that differ between the two (the resources are the same).
+SDKS = {
+    "dynamic": {"sdk": "pulumi_dataplatforms", "sku": "ClusterSkuArgs", "database": "DatabaseArgs"},
+    "native": {"sdk": "pulumi_dataplatforms_native", "sku": "SkuSelectorArgs", "database": "DatabaseArgsArgs"},
+}
 PROGRAM = f"""\
 import pulumi
 
-from pulumi_dataplatforms import aerostack, ardent, eloq, spark
+from {{sdk}} import aerostack, ardent, eloq, spark
 
 clusters = [
     eloq.Cluster(
-        f"c{{i}}",
+        f"c{{{{i}}}}",
         region="us-west-1",
-        sku=eloq.ClusterSkuArgs(type="serverless", module="eloqkv", cloud="aws"),
+        sku=eloq.{{sku}}(type="serverless", module="eloqkv", cloud="aws"),
         timeouts=eloq.ClusterTimeoutsArgs(create="5m", delete="5m"),
     )
     for i in range({CLUSTERS})
@@ -60,7 +72,7 @@ service = spark.Service("quote", folder=folder.name, file="models/quote.xlsx")
 connector = ardent.Connector(
     "warehouse",
     service_name="postgresql",
-    connection_details={{"host": "db.internal", "port": 5432, "database": "orders", "password": "conn-pw-0001"}},
+    connection_details={{{{"host": "db.internal", "port": 5432, "database": "orders", "password": "conn-pw-0001"}}}},
 )
 config = ardent.PostgresConfig(
     "orders",
@@ -68,14 +80,14 @@ config = ardent.PostgresConfig(
     port="5432",
     username="reader",
     password=pulumi.Output.secret("config-pw-0001"),
-    databases=[ardent.DatabaseArgs(name="orders")],
+    databases=[ardent.{{database}}(name="orders")],
 )
 migration = aerostack.SqlMigration(
     "001-users",
     up=["CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY)"],
     down=["DROP TABLE IF EXISTS users"],
 )
-entry = aerostack.CacheEntry("settings", key="app:settings", value={{"theme": "light"}})
+entry = aerostack.CacheEntry("settings", key="app:settings", value={{{{"theme": "light"}}}})
 named = spark.Folder("named-models", name="interrupted-named", description="an explicitly named folder")
 job = ardent.Job("profile", message="Profile the orders table")
 notice = aerostack.StorageObject("notice", key="docs/notice.txt", content="interrupted-run test", content_type="text/plain")
@@ -98,15 +110,37 @@ def write_program(directory: Path, source: str, workbook: bool = False) -> Path:
     return directory
 
 
-def program_stack(program: Path, state: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> CliStack:
-    """A stack of `program` on the real CLI, configured for `emulator` the way `scripts/cli_stack.py` does it."""
+def program_stack(
+    host: str, program: Path, state: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch, sdk: Path | None
+) -> CliStack:
+    """A stack of `program` on the real CLI, configured for `emulator` on `host`.
+
+    Dynamic: the platforms' variables in the environment and `platform_config`. Native: no platform
+    variables (settings come from `package_config` only), the plugin shim first on PATH and the
+    generated SDK `sdk` importable here and in the killed run's process (PYTHONPATH).
+    """
     require_cli()
     env = emulator.env()
+    if host == "native":
+        assert sdk is not None
+        for name in [n for n in os.environ if n.startswith(PLATFORM_VARIABLES)]:
+            monkeypatch.delenv(name)
+        plugin_on_path(state.parent / "bin", monkeypatch)
+        monkeypatch.syspath_prepend(str(sdk))
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(sdk), os.environ.get("PYTHONPATH")])))
+        stack = CliStack(program, state, passphrase=PASSPHRASE)
+        stack.configure(*package_config(env))
+        return stack
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     stack = CliStack(program, state, env=env, passphrase=PASSPHRASE)
     stack.configure(*platform_config(env))
     return stack
+
+
+def warnings(outcome: Outcome) -> list[str]:
+    """The run's warnings but the engine's note that it runs the plugin shim found on PATH (native host)."""
+    return [m for m in outcome.messages("warning") if not m.startswith(f"using {PLUGIN} from $PATH at ")]
 
 
 # -- killing a run --------------------------------------------------------------------------------
@@ -133,16 +167,27 @@ def signal_all(pids: list[int], sig: signal.Signals) -> None:
             os.kill(pid, sig)
 
 
-def kill_tree(proc: subprocess.Popen[bytes]) -> list[int]:
-    """SIGKILL the run and all it started (stopped first, so that nothing escapes while the tree is read)."""
-    tree: list[int] = []
+def command_line(pid: int) -> str:
+    """The process's arguments, space-separated ("" once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def kill_tree(proc: subprocess.Popen[bytes]) -> dict[int, str]:
+    """SIGKILL the run and all it started (stopped first, so that nothing escapes while the tree is read).
+
+    Returns the killed processes' command lines, by pid.
+    """
+    tree: dict[int, str] = {}
     while True:
         found = descendants(proc.pid)
         signal_all(found, signal.SIGSTOP)
         if set(found) <= set(tree):
             break
-        tree = sorted(set(tree) | set(found))
-    signal_all(tree, signal.SIGKILL)
+        tree.update({pid: command_line(pid) for pid in found if pid not in tree})
+    signal_all(list(tree), signal.SIGKILL)
     proc.wait(30)
     return tree
 
@@ -160,20 +205,23 @@ def using_state(state: Path) -> list[int]:
     return alive
 
 
+#: What runs the handlers on each host: the dynamic-provider host the CLI starts, or the plugin (its shim execs this).
+PROVIDER_PROCESS = {"dynamic": "pulumi.dynamic", "native": "-m pulumi_dataplatforms_provider.native"}
+
+
 def interrupted_up(
     stack: CliStack, emulator: EmulatorProcess, log: Path, reached: Callable[[dict[str, int]], bool]
-) -> dict[str, int]:
-    """Run `pulumi up` in its own session, SIGKILL its process tree once `reached(route counts)`; returns the counts."""
-    command = [sys.executable, "-m", "scripts.cli_stack", "up", str(stack.program_dir)]
-    command += ["--state-dir", str(stack.state_dir), "--emulator-port", str(emulator.port)]
+) -> tuple[dict[str, int], list[str]]:
+    """Run `pulumi up` (the Automation API in a process of its own session, with this process's environment),
+    SIGKILL its process tree once `reached(route counts)`; returns the counts and the killed command lines."""
+    run = (
+        "import sys; from pathlib import Path; from scripts.cli_stack import CliStack; "
+        "CliStack(Path(sys.argv[1]), Path(sys.argv[2]), passphrase=sys.argv[3]).up(echo=True)"
+    )
+    command = [sys.executable, "-c", run, str(stack.program_dir), str(stack.state_dir), PASSPHRASE]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=environ_with(PULUMI_CONFIG_PASSPHRASE=PASSPHRASE),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=REPO, env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     deadline = time.monotonic() + 120
     try:
@@ -185,14 +233,14 @@ def interrupted_up(
             assert time.monotonic() < deadline, f"kill point never reached: {counts}\n{log.read_text()}"
             time.sleep(0.05)
     finally:
-        kill_tree(proc)
+        killed = kill_tree(proc)
     deadline = time.monotonic() + 10  # SIGKILLed processes can take a moment to exit
     while using_state(stack.state_dir) and time.monotonic() < deadline:
         time.sleep(0.1)
     survivors = using_state(stack.state_dir)
     signal_all(survivors, signal.SIGKILL)
     assert survivors == [], "a process of the killed run survived"
-    return counts
+    return counts, list(killed.values())
 
 
 # -- what the stack declares and what the emulator holds ----------------------------------------
@@ -305,18 +353,26 @@ def arm(point: str, emulator: EmulatorProcess) -> None:
             emulator.admin.faults(path, latency_ms=seconds * 1000)
 
 
+@pytest.mark.parametrize("host", HOSTS)
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_interrupted_up_converges(
-    point: str, tmp_path: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+    point: str,
+    host: str,
+    tmp_path: Path,
+    emulator: EmulatorProcess,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     reached, recover = KILL_POINTS[point]
-    stack = program_stack(write_program(tmp_path / "interrupted", PROGRAM, workbook=True), tmp_path / "state",
-                          emulator, monkeypatch)  # fmt: skip
+    sdk = request.getfixturevalue("installed_sdk") if host == "native" else None
+    program = write_program(tmp_path / "interrupted", PROGRAM.format(**SDKS[host]), workbook=True)
+    stack = program_stack(host, program, tmp_path / "state", emulator, monkeypatch, sdk)
     emulator.admin.delays(provision_seconds=3.0)
     arm(point, emulator)
     emulator.admin.reset_counts()
 
-    interrupted_up(stack, emulator, tmp_path / "killed-run.log", reached)
+    _, killed = interrupted_up(stack, emulator, tmp_path / "killed-run.log", reached)
+    assert any(PROVIDER_PROCESS[host] in line for line in killed), f"the provider process was not killed: {killed}"
     emulator.admin.clear_faults()
     left_behind = held(emulator)
     ops = pending(stack)
@@ -330,7 +386,7 @@ def test_interrupted_up_converges(
     cancel(stack)
     recover(stack, emulator)
     final = stack.up(expect_no_changes=True)  # converged: a further run changes nothing
-    assert not final.messages("warning"), final.messages("warning")
+    assert warnings(final) == [], warnings(final)
     assert pending(stack) == []
 
     want, have = declared(stack), held(emulator)
@@ -348,23 +404,32 @@ def test_interrupted_up_converges(
 REPLACE_PROGRAM = """\
 import pulumi
 
-from pulumi_dataplatforms import eloq
+from {sdk} import eloq
 
 config = pulumi.Config()
-sku = eloq.ClusterSkuArgs(type="serverless", module="eloqkv", cloud="aws")
+sku = eloq.{sku}(type="serverless", module="eloqkv", cloud="aws")
 auto = eloq.Cluster("auto", region=config.get("region") or "us-west-1", sku=sku)
-pinned = eloq.Cluster("pinned", name="orders-db", region="us-west-1", sku=sku)
+# The `pulumi_dataplatforms` SDK deletes an explicitly named resource first on replacement by itself; a program
+# on the generated SDK says so with the resource option (config deleteFirst).
+delete_first = pulumi.ResourceOptions(delete_before_replace=config.get_bool("deleteFirst") or None)
+pinned = eloq.Cluster("pinned", name="orders-db", region="us-west-1", sku=sku, opts=delete_first)
 if config.get_bool("intruder"):
     eloq.Cluster("intruder", name="foreign-db", region="us-west-1", sku=sku)
 pulumi.export("auto", auto.name)
 """
 
 
+@pytest.mark.parametrize("host", HOSTS)
 def test_replace_gives_an_auto_named_cluster_a_new_name(
-    tmp_path: Path, emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+    host: str,
+    tmp_path: Path,
+    emulator: EmulatorProcess,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
-    stack = program_stack(write_program(tmp_path / "replace", REPLACE_PROGRAM), tmp_path / "state", emulator,
-                          monkeypatch)  # fmt: skip
+    sdk = request.getfixturevalue("installed_sdk") if host == "native" else None
+    program = write_program(tmp_path / "replace", REPLACE_PROGRAM.format(**SDKS[host]))
+    stack = program_stack(host, program, tmp_path / "state", emulator, monkeypatch, sdk)
     first = stack.up()
     name = first.outputs["auto"].value
     assert sorted(clusters(emulator)) == sorted([name, "orders-db"])
@@ -380,6 +445,14 @@ def test_replace_gives_an_auto_named_cluster_a_new_name(
 
     # An explicitly named cluster is replaced delete-first: the new cluster exists and is the one in state.
     before = clusters(emulator)["orders-db"]
+    if host == "native":
+        # Without deleteBeforeReplace the engine creates the replacement first; its create refuses to take over
+        # the cluster it replaces (which the delete would then remove), and nothing changes.
+        with pytest.raises(auto.CommandError, match="deleteBeforeReplace"):
+            stack.up(replace=[urns["pinned"]])
+        assert clusters(emulator)["orders-db"] == before
+        assert resources(stack)["pinned"]["outputs"]["host"] == before["elb_addr"], "the state holds that cluster"
+        stack.configure({f"{stack.project_name}:deleteFirst": "true"})
     emulator.admin.reset_counts()
     assert stack.up(replace=[urns["pinned"]]).ops() == {"auto": "same", "pinned": "replace"}
     routes = emulator.admin.request_counts()["routes"]

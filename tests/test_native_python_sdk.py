@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,7 +25,6 @@ from tests.native_plugin import plugin_on_path
 from tests.real_cli import (
     EXAMPLES,
     PASSPHRASE,
-    REPO,
     assert_no_plaintext_secrets,
     require_cli,
     resources,
@@ -39,21 +36,6 @@ pytestmark = [pytest.mark.cli, pytest.mark.timeout(600)]
 
 PREFIX = "py"
 PLATFORM_VARIABLES = ("ELOQ_", "ARDENT_", "CSPARK_", "AEROSTACK_")
-GENERATED_SDK = REPO / "sdks" / "python"
-
-
-@pytest.fixture(scope="module")
-def installed_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """sdks/python pip-installed into a directory: without its dependencies (the venv has them), built
-    by pip's isolated build (setuptools from the package index, as for the project's own install)."""
-    target = tmp_path_factory.mktemp("generated-sdk")
-    source = tmp_path_factory.mktemp("generated-sdk-source") / "python"
-    shutil.copytree(GENERATED_SDK, source)  # setuptools builds in the source tree: keep sdks/ clean
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert (target / "pulumi_dataplatforms_native" / "eloq" / "cluster.py").is_file()
-    return target
 
 
 @pytest.fixture
