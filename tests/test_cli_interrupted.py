@@ -322,7 +322,8 @@ def import_then_up(stack: CliStack, emulator: EmulatorProcess) -> Outcome:
     """`pulumi refresh --import-pending-creates <urn> <id>` for a cluster that exists (others cleared); then up.
 
     The engine (3.274.1) turns the operation into an `importing` one and then drops it without
-    reading the resource, so this ends like a clear; either way the next `up` must converge.
+    reading the resource (checked: the cluster is not in the state), so this ends like a clear, on
+    both hosts; the next `up` must converge.
     """
     ops = stack.export()["pending_operations"]
     existing = held(emulator)["clusters"]
@@ -332,9 +333,11 @@ def import_then_up(stack: CliStack, emulator: EmulatorProcess) -> Outcome:
     stack.pulumi(*args, "--import-pending-creates", cluster["urn"], "--import-pending-creates", cluster_id,
                  "--clear-pending-creates")  # fmt: skip
     assert pending(stack) == []
+    assert cluster["urn"] not in {r["urn"] for r in resources(stack).values()}, "the engine read the imported cluster"
     return stack.up()
 
 
+# The same on both hosts: each strategy applies to the dynamic provider and the native plugin alike.
 KILL_POINTS: dict[str, tuple[Callable[[dict[str, int]], bool], Callable[[CliStack, EmulatorProcess], Outcome]]] = {
     "before-post": (before_post, up_then_clear),
     "after-post": (after_post, clear_then_up),
